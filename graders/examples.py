@@ -1,0 +1,153 @@
+"""Generated inputs, reference outcomes and shrinking: the trusted side of every check.
+
+Each check's examples are drawn once per (course, seed) by hypothesis with a seed derived from
+the course seed and the check's name, so every learner faces the identical test set and every
+regrade is the same. Hypothesis' shrinking runs only for a check that failed: the same seeded
+search is replayed against the learner, finds the same first failure, and shrinks it.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import inspect
+import sys
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import seed as hypothesis_seed
+
+from .checks import Args, Call, Check, Outcome
+from .compare import Mismatch
+
+SHRINK_BUDGET = 200  # learner evaluations one shrink may spend
+
+
+def check_seed(course_seed: int, module: str, check: Check) -> int:
+    return zlib.crc32(f"{course_seed}:{module}:{check.function}:{check.name}".encode())
+
+
+def _settings(n: int, phases) -> settings:
+    return settings(max_examples=n, database=None, phases=phases, deadline=None,
+                    suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet,
+                    print_blob=False, report_multiple_bugs=False)
+
+
+def generate(check: Check, seed_value: int, n: int) -> list[Args]:
+    """The check's examples, deterministically for a given seed (hypothesis' generate phase)."""
+    found: list[Args] = []
+
+    @_settings(n, [Phase.generate])
+    @hypothesis_seed(seed_value)
+    @given(check.strategy)
+    def collect(example):
+        found.append(copy.deepcopy(example))
+
+    collect()
+    return found
+
+
+class _Failed(Exception):
+    pass
+
+
+def shrink(check: Check, seed_value: int, n: int,
+           evaluate: Callable[[Args], "Failure | None"]) -> tuple[Args, "Failure"] | None:
+    """Replay the seeded search against the learner and shrink its first failure.
+
+    Failures where the learner was killed (timeouts, crashes) are not shrunk: each would cost a
+    restart. The budget bounds the learner evaluations; the last failure found is the smallest.
+    """
+    best: list[tuple[Args, Failure]] = []
+    spent = [0]
+
+    @_settings(n, [Phase.generate, Phase.shrink])
+    @hypothesis_seed(seed_value)
+    @given(check.strategy)
+    def probe(example):
+        if spent[0] >= SHRINK_BUDGET:
+            return
+        spent[0] += 1
+        example = copy.deepcopy(example)
+        failure = evaluate(example)
+        if failure is not None and failure.kind != "limit":
+            best.append((example, failure))
+            raise _Failed
+
+    try:
+        probe()
+    except Exception:  # _Failed, or hypothesis reporting a flaky learner function
+        pass
+    return best[-1] if best else None
+
+
+# --- the reference -------------------------------------------------------------------------------
+
+_REFERENCES: dict[Path, object] = {}
+
+
+def reference_module(solutions_dir: Path, module: str):
+    """The reference solution, imported from its file (trusted code, in this process)."""
+    path = (solutions_dir / f"{module}.py").resolve()
+    if path not in _REFERENCES:
+        name = f"_nnla_reference_{module}_{zlib.crc32(str(path).encode()):08x}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+        _REFERENCES[path] = mod
+    return _REFERENCES[path]
+
+
+def reference_outcome(ref_module, call: Call) -> Outcome:
+    function = getattr(ref_module, call.function)
+    a = copy.deepcopy(call.args)
+    try:
+        value = function(*a.args, **a.kwargs)
+    except Exception as exc:
+        return Outcome("raised", error=type(exc).__name__, message=str(exc))
+    return Outcome("value", value=value, args_after=a if call.return_args else None)
+
+
+def parameter_names(ref_module, function: str) -> list[str]:
+    try:
+        return list(inspect.signature(getattr(ref_module, function)).parameters)
+    except (TypeError, ValueError, AttributeError):
+        return []
+
+
+# --- judging one example -----------------------------------------------------------------------
+
+@dataclass
+class Failure:
+    """Why one example failed: a verdict's mismatch, an exception, or a limit."""
+
+    kind: str               # "mismatch", "raised", "not_implemented", "limit"
+    summary: str
+    expected: object = None
+    got: object = None
+    error: str = ""         # limit name (timeout, crash, memory, ...) or exception type
+    output: str = ""
+
+
+def judge(check: Check, example: Args, got: list[Outcome], ref: list[Outcome]) -> Failure | None:
+    for out in got:
+        if out.kind == "limit":
+            return Failure("limit", out.message, error=out.error, output=out.output)
+        if out.kind == "raised" and out.error == "NotImplementedError":
+            return Failure("not_implemented", "not implemented yet", error=out.error)
+    if not check.handles_errors:
+        for out, expected in zip(got, ref):
+            if out.kind == "raised":
+                text = f"{out.error}: {out.message}" if out.message else out.error
+                return Failure("raised", f"raised {text}", expected=expected.value, got=out.error,
+                               error=out.error)
+    mismatch = check.verdict(example, got, ref)
+    if mismatch is None:
+        return None
+    if not isinstance(mismatch, Mismatch):
+        raise TypeError(f"check {check.name} returned {type(mismatch).__name__}, not a Mismatch")
+    return Failure("mismatch", mismatch.summary, expected=mismatch.expected, got=mismatch.got)

@@ -1,0 +1,212 @@
+"""course.toml -> typed, validated objects.
+
+The manifest is the single description of the course: its title and version, the grading
+settings, and the exercises in curriculum order. Everything else (stubs, checks, reports,
+exports) reads it through :func:`load_course`; nothing else parses the TOML.
+"""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UsageError
+
+COURSE_FILE = "course.toml"
+
+_TOP_KEYS = {"title", "version", "grading", "exercise"}
+_GRADING_KEYS = {"seed", "examples", "time_limit", "memory_limit_mb"}
+_EXERCISE_KEYS = {"module", "title", "functions", "points", "hint", "concept", "forbidden"}
+
+
+@dataclass(frozen=True)
+class Grading:
+    """Settings that make a grading run what it is (part of every result's identity)."""
+
+    seed: int = 0
+    examples: int = 60
+    time_limit: float = 2.0
+    memory_limit_mb: int = 1024
+
+
+@dataclass(frozen=True)
+class Exercise:
+    module: str
+    title: str
+    functions: tuple[str, ...]
+    points: float
+    hint: str = ""
+    concept: str = ""
+    forbidden: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Course:
+    title: str
+    version: str
+    grading: Grading
+    exercises: tuple[Exercise, ...]
+    root: Path = field(compare=False)
+
+    @property
+    def max_score(self) -> float:
+        return sum(e.points for e in self.exercises)
+
+    @property
+    def solutions_dir(self) -> Path:
+        return self.root / "solutions"
+
+    @property
+    def exercises_dir(self) -> Path:
+        return self.root / "exercises"
+
+    def exercise(self, module: str) -> Exercise:
+        for ex in self.exercises:
+            if ex.module == module:
+                return ex
+        names = ", ".join(e.module for e in self.exercises)
+        raise UsageError(f"no exercise named {module!r} (the course has: {names})")
+
+
+def _require(table: dict, key: str, kind: type | tuple, where: str):
+    if key not in table:
+        raise UsageError(f"{where}: missing required key {key!r}")
+    value = table[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise UsageError(f"{where}: {key!r} has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _reject_unknown(table: dict, allowed: set, where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise UsageError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
+
+
+def _parse_grading(table: dict) -> Grading:
+    _reject_unknown(table, _GRADING_KEYS, "[grading]")
+    g = Grading(**table)
+    if not isinstance(g.seed, int) or isinstance(g.seed, bool) or g.seed < 0:
+        raise UsageError("[grading]: seed must be a non-negative integer")
+    if not isinstance(g.examples, int) or isinstance(g.examples, bool) or not 1 <= g.examples <= 10_000:
+        raise UsageError("[grading]: examples must be an integer between 1 and 10000")
+    if not isinstance(g.time_limit, (int, float)) or isinstance(g.time_limit, bool) or g.time_limit <= 0:
+        raise UsageError("[grading]: time_limit must be a positive number of seconds")
+    if not isinstance(g.memory_limit_mb, int) or isinstance(g.memory_limit_mb, bool) or g.memory_limit_mb < 64:
+        raise UsageError("[grading]: memory_limit_mb must be an integer of at least 64")
+    return Grading(seed=g.seed, examples=g.examples, time_limit=float(g.time_limit),
+                   memory_limit_mb=g.memory_limit_mb)
+
+
+def _parse_exercise(table: dict, index: int) -> Exercise:
+    where = f"[[exercise]] #{index + 1}"
+    if not isinstance(table, dict):
+        raise UsageError(f"{where}: must be a table")
+    _reject_unknown(table, _EXERCISE_KEYS, where)
+    module = _require(table, "module", str, where)
+    where = f"[[exercise]] {module!r}"
+    if not module.isidentifier():
+        raise UsageError(f"{where}: module must be a Python identifier")
+    functions = _require(table, "functions", list, where)
+    if not functions or not all(isinstance(f, str) and f.isidentifier() for f in functions):
+        raise UsageError(f"{where}: functions must be a non-empty list of identifiers")
+    if len(set(functions)) != len(functions):
+        raise UsageError(f"{where}: a function is listed twice")
+    points = _require(table, "points", (int, float), where)
+    if points <= 0:
+        raise UsageError(f"{where}: points must be positive")
+    forbidden = table.get("forbidden", [])
+    if not isinstance(forbidden, list) or not all(isinstance(f, str) and f for f in forbidden):
+        raise UsageError(f"{where}: forbidden must be a list of names")
+    for key in ("hint", "concept"):
+        if not isinstance(table.get(key, ""), str):
+            raise UsageError(f"{where}: {key!r} must be a string")
+    return Exercise(
+        module=module,
+        title=_require(table, "title", str, where),
+        functions=tuple(functions),
+        points=points,
+        hint=table.get("hint", ""),
+        concept=table.get("concept", ""),
+        forbidden=tuple(forbidden),
+    )
+
+
+def defined_functions(path: Path) -> set[str]:
+    """Names of the top-level functions a module defines (read with ast, never imported)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def _check_against_solutions(course: Course) -> None:
+    for ex in course.exercises:
+        path = course.solutions_dir / f"{ex.module}.py"
+        if not path.is_file():
+            raise UsageError(f"exercise {ex.module!r}: solution file solutions/{ex.module}.py is missing")
+        try:
+            defined = defined_functions(path)
+        except SyntaxError as err:
+            raise UsageError(f"solutions/{ex.module}.py: syntax error on line {err.lineno}") from None
+        missing = [f for f in ex.functions if f not in defined]
+        if missing:
+            raise UsageError(f"exercise {ex.module!r}: function {missing[0]!r} is listed in course.toml "
+                             f"but not defined in solutions/{ex.module}.py")
+
+
+def parse_course(text: str, root: Path, *, check_solutions: bool = True) -> Course:
+    """Parse the text of a course.toml whose course lives in ``root``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"course.toml is not valid TOML: {err}") from None
+    _reject_unknown(data, _TOP_KEYS, "course.toml")
+    title = _require(data, "title", str, "course.toml")
+    version = str(data.get("version", "0"))
+    grading = _parse_grading(data.get("grading", {}))
+    raw = data.get("exercise", [])
+    if not isinstance(raw, list) or not raw:
+        raise UsageError("course.toml: at least one [[exercise]] table is required")
+    exercises = tuple(_parse_exercise(t, i) for i, t in enumerate(raw))
+    seen_modules: set[str] = set()
+    seen_functions: dict[str, str] = {}
+    for ex in exercises:
+        if ex.module in seen_modules:
+            raise UsageError(f"course.toml: exercise {ex.module!r} is listed twice")
+        seen_modules.add(ex.module)
+        for fn in ex.functions:
+            if fn in seen_functions:
+                raise UsageError(f"course.toml: function {fn!r} is listed in both "
+                                 f"{seen_functions[fn]!r} and {ex.module!r}")
+            seen_functions[fn] = ex.module
+    course = Course(title=title, version=version, grading=grading, exercises=exercises, root=root)
+    if check_solutions:
+        _check_against_solutions(course)
+    return course
+
+
+def find_course_root(start: Path | None = None) -> Path:
+    """The nearest directory at or above ``start`` (default: cwd) holding course.toml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / COURSE_FILE).is_file():
+            return folder
+    raise UsageError(f"no {COURSE_FILE} found in {here} or any parent folder (use --course)")
+
+
+def load_course(root: Path | str | None = None) -> Course:
+    """Load and validate the course at ``root`` (a folder or a course.toml path)."""
+    if root is None:
+        root = find_course_root()
+    root = Path(root)
+    if root.is_file():
+        root = root.parent
+    path = root / COURSE_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"{path}: cannot be read ({err})") from None
+    return parse_course(text, root.resolve())

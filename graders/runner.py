@@ -1,0 +1,241 @@
+"""Grading: a submission in, a :class:`SubmissionResult` out.
+
+The trusted process generates the inputs, computes the reference, calls the learner through a
+:class:`~graders.sandbox.process.LearnerProcess`, compares, shrinks and scores. A check passes
+when every one of its examples passes; a crash, timeout or ``NotImplementedError`` in one function
+costs that function only.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from . import feedback, forbidden
+from .checks import Args, Check, Outcome, load_checks
+from .errors import UsageError
+from .examples import (Failure, check_seed, generate, judge, parameter_names, reference_module,
+                       reference_outcome, shrink)
+from .manifest import Course, Exercise
+from .results import CheckResult, ExerciseResult, SubmissionResult, exercise_status
+from .sandbox import containment
+from .sandbox.process import OUTPUT_CAP, LearnerProcess, Limits
+from .submission import Staged, read_source, stage
+
+
+def course_checks(course: Course) -> dict[str, list[Check]]:
+    """Every exercise's checks, validated against the manifest (functions and points)."""
+    result = {}
+    for ex in course.exercises:
+        try:
+            checks = load_checks(ex.module)
+        except ModuleNotFoundError:
+            raise UsageError(f"exercise {ex.module!r} has no checks (graders/checks/{ex.module}.py)") from None
+        for check in checks:
+            if check.function not in ex.functions:
+                raise UsageError(f"graders/checks/{ex.module}.py: check {check.name!r} grades "
+                                 f"{check.function!r}, which course.toml does not list")
+        for fn in ex.functions:
+            if not any(c.function == fn for c in checks):
+                raise UsageError(f"exercise {ex.module!r}: function {fn!r} has no hidden check")
+        total = sum(c.points for c in checks)
+        if abs(total - ex.points) > 1e-9:
+            raise UsageError(f"exercise {ex.module!r}: its checks are worth {total:g} points but "
+                             f"course.toml gives {ex.points:g}")
+        result[ex.module] = checks
+    return result
+
+
+class Grader:
+    """Grades submissions of one course with one seed; examples and references are cached."""
+
+    def __init__(self, course: Course, *, seed: int | None = None,
+                 isolation: containment.Isolation | None = None, examples: int | None = None):
+        self.course = course
+        self.seed = course.grading.seed if seed is None else seed
+        self.n_examples = examples or course.grading.examples
+        self.isolation = isolation or containment.detect()
+        self.limits = Limits(time_limit=course.grading.time_limit,
+                             memory_mb=course.grading.memory_limit_mb)
+        self.checks = course_checks(course)
+        self._examples: dict[tuple, list[Args]] = {}
+        self._reference: dict[tuple, list[Outcome]] = {}
+
+    # --- trusted side, cached -------------------------------------------------------------------
+    def _n(self, check: Check) -> int:
+        return check.examples or self.n_examples
+
+    def examples(self, module: str, check: Check) -> list[Args]:
+        key = (module, check.function, check.name)
+        if key not in self._examples:
+            self._examples[key] = generate(check, check_seed(self.seed, module, check), self._n(check))
+        return self._examples[key]
+
+    def reference(self, module: str, check: Check, example: Args, index: int | None) -> list[Outcome]:
+        key = (module, check.function, check.name, index)
+        if index is not None and key in self._reference:
+            return self._reference[key]
+        ref_mod = reference_module(self.course.solutions_dir, module)
+        outcomes = [reference_outcome(ref_mod, call) for call in check.calls(example)]
+        if index is not None:
+            self._reference[key] = outcomes
+        return outcomes
+
+    def prepare(self) -> None:
+        """Generate every example and reference outcome now (before forking class workers)."""
+        for module, checks in self.checks.items():
+            for check in checks:
+                for i, example in enumerate(self.examples(module, check)):
+                    self.reference(module, check, example, i)
+
+    # --- one submission ------------------------------------------------------------------------
+    def grade(self, path: Path, name: str | None = None) -> SubmissionResult:
+        path = Path(path)
+        modules = [ex.module for ex in self.course.exercises]
+        with tempfile.TemporaryDirectory(prefix="nnla-stage-") as tmp:
+            staged = stage(path, modules, Path(tmp) / "submission")
+            result = SubmissionResult(
+                submission=name or staged.name, course=self.course.title,
+                course_version=self.course.version, seed=self.seed, isolation=self.isolation.level,
+                score=0.0, max_score=self.course.max_score, notes=list(staged.notes))
+            with LearnerProcess(Path(tmp) / "submission", self.limits, self.isolation) as proc:
+                for ex in self.course.exercises:
+                    result.exercises[ex.module] = self._grade_exercise(ex, staged, proc)
+        result.score = sum(e.score for e in result.exercises.values())
+        return result
+
+    def _blank(self, ex: Exercise, status: str, message: str, reason: str) -> ExerciseResult:
+        checks = [CheckResult(c.name, c.function, False, 0, c.points, reason)
+                  for c in self.checks[ex.module]]
+        return ExerciseResult(ex.title, 0, ex.points, status, message, checks)
+
+    def _grade_exercise(self, ex: Exercise, staged: Staged, proc: LearnerProcess) -> ExerciseResult:
+        if ex.module in staged.problems:
+            problem = staged.problems[ex.module]
+            return self._blank(ex, "error", problem, problem)
+        if ex.module not in staged.modules:
+            msg = f"{ex.module}.py not found in the submission"
+            return self._blank(ex, "missing", msg, msg)
+        source = read_source(staged.modules[ex.module])
+        if source is None:
+            msg = f"{ex.module}.py is not UTF-8 text"
+            return self._blank(ex, "error", msg, msg)
+        try:
+            violations = forbidden.scan(source, ex.forbidden)
+            compile(source, f"{ex.module}.py", "exec")
+        except SyntaxError as err:
+            msg = f"{ex.module}.py has a syntax error on line {err.lineno}: {err.msg}"
+            return self._blank(ex, "error", msg, msg)
+        except (ValueError, RecursionError) as err:
+            msg = f"{ex.module}.py cannot be read as Python ({type(err).__name__})"
+            return self._blank(ex, "error", msg, msg)
+        banned: dict[str, str] = {}
+        for v in violations:
+            targets = [v.function] if v.function in ex.functions else list(ex.functions)
+            for fn in targets:
+                banned.setdefault(fn, f"{fn} {v.describe()}")
+        if len(banned) == len(ex.functions):
+            first = banned[ex.functions[0]]
+            return self._blank(ex, "forbidden", first, first)
+
+        opened = proc.open(ex.module, list(ex.functions))
+        if not opened.ok:
+            err = opened.error
+            if err.kind == "raised":
+                msg = f"importing {ex.module}.py raised {err.error}: {err.message}".rstrip(": ")
+                status = "error"
+            else:
+                msg = f"{ex.module}.py {err.message}"
+                status = {"timeout": "timeout"}.get(err.error, "crashed")
+            result = self._blank(ex, status, msg, msg)
+            result.output = err.output[:OUTPUT_CAP]
+            return result
+
+        dead: dict[str, str] = {fn: f"{fn} is not defined in {ex.module}.py" for fn in opened.missing}
+        dead.update(banned)
+        kinds: set[str] = set()
+        outputs: list[str] = []
+        results = []
+        for check in self.checks[ex.module]:
+            if check.function in dead:
+                results.append(CheckResult(check.name, check.function, False, 0, check.points,
+                                           dead[check.function]))
+                kinds.add("dead")
+                continue
+            passed, message, failure = self._run_check(ex, check, proc, outputs)
+            if failure is not None:
+                kinds.add(failure.kind if failure.kind != "limit" else failure.error)
+                if failure.kind == "not_implemented":
+                    dead[check.function] = f"{check.function}: not implemented yet"
+                elif failure.kind == "limit" and failure.error == "timeout":
+                    dead[check.function] = f"not run: {check.function} timed out in an earlier check"
+            results.append(CheckResult(check.name, check.function, passed,
+                                       check.points if passed else 0, check.points, message))
+        proc.end_session()
+        if "dead" in kinds:
+            kinds.discard("dead")
+            if any(fn in banned for fn in ex.functions):
+                kinds.add("forbidden")
+            if opened.missing:
+                kinds.add("missing")
+        status = exercise_status(results, kinds)
+        if status in ("failed",) and "forbidden" in kinds:
+            status = "forbidden"
+        score = sum(r.points for r in results)
+        n_passed = sum(r.passed for r in results)
+        if status == "passed":
+            message = f"all {len(results)} checks passed"
+        elif status == "not_implemented":
+            message = f"{ex.module}: not implemented yet"
+        else:
+            message = f"{n_passed}/{len(results)} checks passed"
+            if banned:
+                message += "; " + "; ".join(sorted(set(banned.values())))
+        output = "".join(outputs)
+        if len(output) > OUTPUT_CAP:
+            output = output[:OUTPUT_CAP] + f"\n[... output cut at {OUTPUT_CAP // 1024} KiB]"
+        return ExerciseResult(ex.title, score, ex.points, status, message, results, output)
+
+    def _call_all(self, proc: LearnerProcess, ex: Exercise, example: Args, check: Check,
+                  outputs: list[str]) -> list[Outcome]:
+        got = []
+        for call in check.calls(example):
+            if proc.module is None:
+                opened = proc.open(ex.module, list(ex.functions))
+                if not opened.ok:
+                    got.append(opened.error if opened.error.kind == "limit" else
+                               Outcome("limit", error="crash", message="could not be restarted"))
+                    break
+            outcome = proc.call(call)
+            if outcome.output and sum(map(len, outputs)) <= OUTPUT_CAP:
+                outputs.append(outcome.output)
+            got.append(outcome)
+            if outcome.kind == "limit":
+                break
+        return got
+
+    def _run_check(self, ex: Exercise, check: Check, proc: LearnerProcess,
+                   outputs: list[str]) -> tuple[bool, str, Failure | None]:
+        failure = example = None
+        notes = set()
+        for i, example in enumerate(self.examples(ex.module, check)):
+            got = self._call_all(proc, ex, example, check, outputs)
+            ref = self.reference(ex.module, check, example, i)
+            failure = judge(check, example, got, ref)
+            if failure is not None:
+                break
+            notes.update(o.note for o in got if o.note)
+        if failure is None:
+            return True, ("passed" + (f" (note: {'; '.join(sorted(notes))})" if notes else "")), None
+        if failure.kind in ("mismatch", "raised"):
+            def evaluate(candidate: Args) -> Failure | None:
+                got = self._call_all(proc, ex, candidate, check, [])
+                return judge(check, candidate, got, self.reference(ex.module, check, candidate, None))
+            smaller = shrink(check, check_seed(self.seed, ex.module, check), self._n(check), evaluate)
+            if smaller is not None:
+                example, failure = smaller
+        names = parameter_names(reference_module(self.course.solutions_dir, ex.module), check.function)
+        if failure.kind == "not_implemented":
+            return False, f"{check.function}: not implemented yet", failure
+        message = feedback.describe(failure, check.says, check.function, example, names, ex.hint)
+        return False, message, failure

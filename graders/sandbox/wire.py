@@ -1,0 +1,154 @@
+"""The wire format between the grader and a learner process: plain data only, never pickle.
+
+A frame is ``[4-byte big-endian header length][JSON header][blob 0][blob 1]...`` where the
+header's ``"blobs"`` lists the byte length of each blob. Arrays travel as ``.npy`` blobs, loaded
+with ``allow_pickle=False``. Values are encoded as JSON trees:
+
+- ``{"a": i}``: blob ``i`` is an array (``"s": 2`` marks a strided view: take every 2nd entry of
+  the last axis, so the receiver gets a genuinely non-contiguous array);
+- ``{"t": [...]}`` a tuple, ``{"l": [...]}`` a list, ``{"d": {key: ...}}`` a dict with str keys;
+- ``{"n": null}`` None, ``{"p": value}`` a JSON-safe Python scalar (bool, int, float, str);
+- ``{"x": "typename"}`` something that cannot travel (only ever sent by the learner side).
+
+This module is imported by both sides and, inside the sandbox, runs next to learner code: it
+imports nothing but the standard library and numpy.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import struct
+
+import numpy as np
+
+MAX_HEADER = 1 << 20           # 1 MiB of JSON per frame
+MAX_DEPTH = 8                  # nesting of tuples/lists/dicts in a value
+MAX_ITEMS = 4096               # entries of one tuple/list/dict
+_NUMERIC_KINDS = "biuf"
+
+
+class WireError(Exception):
+    """A frame or value that is not what the protocol allows."""
+
+
+def _array_blob(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=False)
+    return buf.getvalue()
+
+
+def encode(value, blobs: list[bytes], *, budget: list[int] | None = None, depth: int = 0):
+    """Encode ``value`` as a JSON tree, appending array blobs. ``budget``: bytes left, mutable."""
+    if depth > MAX_DEPTH:
+        raise WireError("value is nested too deeply")
+    if value is None:
+        return {"n": None}
+    if isinstance(value, (bool, int, float, str)) and type(value) in (bool, int, float, str):
+        if isinstance(value, float) and not math.isfinite(value):
+            value = np.float64(value)  # JSON has no NaN/inf: send as a 0-d array instead
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
+            raise WireError("integer too large")
+        else:
+            return {"p": value}
+    if isinstance(value, tuple) and type(value) is tuple:
+        if len(value) > MAX_ITEMS:
+            raise WireError("tuple too long")
+        return {"t": [encode(v, blobs, budget=budget, depth=depth + 1) for v in value]}
+    if isinstance(value, dict) and type(value) is dict:
+        if len(value) > MAX_ITEMS or not all(type(k) is str for k in value):
+            raise WireError("dict keys must be strings")
+        return {"d": {k: encode(v, blobs, budget=budget, depth=depth + 1) for k, v in value.items()}}
+    if isinstance(value, list) and type(value) is list:
+        if len(value) > MAX_ITEMS:
+            raise WireError("list too long")
+        return {"l": [encode(v, blobs, budget=budget, depth=depth + 1) for v in value]}
+    if type(value) is np.ndarray or isinstance(value, np.generic):
+        arr = np.asarray(value)
+        if arr.dtype.kind not in _NUMERIC_KINDS:
+            raise WireError(f"arrays of dtype {arr.dtype} cannot be sent")
+        strided = arr.ndim > 0 and arr.size > 0 and not (arr.flags.c_contiguous or arr.flags.f_contiguous)
+        if strided:
+            padded = np.zeros(arr.shape[:-1] + (2 * arr.shape[-1],), dtype=arr.dtype)
+            padded[..., ::2] = arr
+            arr = padded
+        if budget is not None:
+            budget[0] -= arr.nbytes
+            if budget[0] < 0:
+                raise WireError("too large")
+        blobs.append(_array_blob(arr))
+        node = {"a": len(blobs) - 1}
+        if strided:
+            node["s"] = 2
+        return node
+    raise WireError(type(value).__name__)
+
+
+def decode(node, blobs: list[bytes], *, depth: int = 0):
+    """Inverse of :func:`encode`; validates structure and never unpickles."""
+    if depth > MAX_DEPTH or not isinstance(node, dict) or len(node) not in (1, 2):
+        raise WireError("malformed value")
+    if "a" in node:
+        index = node["a"]
+        if type(index) is not int or not 0 <= index < len(blobs):
+            raise WireError("bad array reference")
+        try:
+            arr = np.load(io.BytesIO(blobs[index]), allow_pickle=False)
+        except Exception as err:  # a malformed .npy blob
+            raise WireError(f"bad array data ({type(err).__name__})") from None
+        if not isinstance(arr, np.ndarray) or arr.dtype.kind not in _NUMERIC_KINDS:
+            raise WireError("array of a non-numeric type")
+        if node.get("s") == 2 and arr.ndim > 0:
+            arr = arr[..., ::2]
+        elif len(node) != 1:
+            raise WireError("malformed array reference")
+        return arr
+    if len(node) != 1:
+        raise WireError("malformed value")
+    (tag, body), = node.items()
+    if tag == "n":
+        return None
+    if tag == "p":
+        if type(body) not in (bool, int, float, str):
+            raise WireError("malformed scalar")
+        return body
+    if tag in ("t", "l"):
+        if not isinstance(body, list) or len(body) > MAX_ITEMS:
+            raise WireError("malformed sequence")
+        items = [decode(v, blobs, depth=depth + 1) for v in body]
+        return tuple(items) if tag == "t" else items
+    if tag == "d":
+        if not isinstance(body, dict) or len(body) > MAX_ITEMS:
+            raise WireError("malformed dict")
+        return {str(k): decode(v, blobs, depth=depth + 1) for k, v in body.items()}
+    if tag == "x":
+        return Unsendable(str(body)[:100])
+    raise WireError("unknown value tag")
+
+
+class Unsendable:
+    """Stands for a learner value of a type that cannot cross the wire."""
+
+    def __init__(self, typename: str):
+        self.typename = typename
+
+    def __repr__(self):
+        return f"<{self.typename} object>"
+
+
+def pack(header: dict, blobs: list[bytes] = ()) -> bytes:
+    header = dict(header, blobs=[len(b) for b in blobs])
+    head = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
+    return b"".join([struct.pack(">I", len(head)), head, *blobs])
+
+
+def unpack_header(raw: bytes) -> dict:
+    try:
+        header = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise WireError("header is not JSON") from None
+    if not isinstance(header, dict) or not isinstance(header.get("blobs"), list) or \
+            not all(type(n) is int and n >= 0 for n in header["blobs"]):
+        raise WireError("malformed header")
+    return header

@@ -1,0 +1,307 @@
+"""The learner side: the only code that imports a learner's module.
+
+Runs as a script in its own process (inside the containment when available), copied next to
+``wire.py`` into a private runtime folder; standard library and numpy only.
+
+The process starts as a *zygote*: it imports numpy once, then for each exercise the grader opens,
+forks a *session* child that imports the learner module and answers calls. File descriptors
+(numbers given in the config): commands from the grader, replies to the grader (both shared by
+zygote and session), and zygote -> grader status (closed in the session, so learner code cannot forge it).
+After a session ends the zygote kills whatever the session left behind, then reports
+``{"exit": code}`` or ``{"signal": n}`` on fd 5.
+"""
+
+import ctypes
+import errno
+import json
+import os
+import resource
+import signal
+import struct
+import sys
+
+import numpy as np
+
+RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, RUNTIME_DIR)  # -I leaves the script's folder off sys.path
+import wire  # noqa: E402
+
+CMD_FD, REPLY_FD, STATUS_FD = 3, 4, 5  # the real numbers come in the config
+MAX_MESSAGE = 2000
+
+
+# --- framing ------------------------------------------------------------------------------------
+
+def read_exact(fd, n):
+    chunks, got = [], 0
+    while got < n:
+        chunk = os.read(fd, min(n - got, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd):
+    (length,) = struct.unpack(">I", read_exact(fd, 4))
+    header = wire.unpack_header(read_exact(fd, length))
+    blobs = [read_exact(fd, n) for n in header["blobs"]]
+    return header, blobs
+
+
+def write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def send(header, blobs=()):
+    write_all(REPLY_FD, wire.pack(header, list(blobs)))
+
+
+# --- session: one learner module ----------------------------------------------------------------
+
+def safe_text(exc):
+    """str(exc), without trusting the learner's __str__ to behave."""
+    try:
+        text = str(exc)
+    except BaseException:
+        text = ""
+    if not isinstance(text, str):
+        text = ""
+    return text[:MAX_MESSAGE]
+
+
+def learner_value(value, depth=0):
+    """Turn what learner code returned into plain data; returns (plain, note)."""
+    if depth > wire.MAX_DEPTH:
+        raise wire.WireError("nested too deeply")
+    if value is None or type(value) in (bool, int, float):
+        return value, ""
+    if type(value) is np.ndarray or isinstance(value, np.generic):
+        return value, ""
+    if type(value) is tuple:
+        items = [learner_value(v, depth + 1) for v in value[: wire.MAX_ITEMS + 1]]
+        return tuple(i for i, _ in items), next((n for _, n in items if n), "")
+    if type(value) is dict:
+        out, note = {}, ""
+        for k, v in list(value.items())[: wire.MAX_ITEMS + 1]:
+            out[str(k)], n = learner_value(v, depth + 1)
+            note = note or n
+        return out, note
+    if isinstance(value, np.ndarray):
+        return np.array(value, copy=True).view(np.ndarray), f"returned a {type(value).__name__} (a numpy array subclass)"
+    if type(value) is list:
+        try:
+            arr = np.asarray(value)
+            if arr.dtype.kind in "biuf":
+                return arr, "returned a list, not a numpy array"
+        except Exception:
+            pass
+        items = [learner_value(v, depth + 1) for v in value[: wire.MAX_ITEMS + 1]]
+        return [i for i, _ in items], "returned a list, not a numpy array"
+    # Anything else (array-likes, odd objects): numpy decides, inside this process.
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biuf":
+        raise wire.WireError(f"returned a {type(value).__name__}, not a number or array")
+    return np.array(arr, copy=True), f"returned a {type(value).__name__}"
+
+
+def set_limits(limits):
+    mem = limits.get("memory_bytes")
+    if mem:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    for name, key in (("RLIMIT_NOFILE", "open_files"), ("RLIMIT_FSIZE", "file_bytes"),
+                      ("RLIMIT_NPROC", "processes"), ("RLIMIT_CORE", "core")):
+        value = limits.get(key)
+        if value is not None:
+            try:
+                resource.setrlimit(getattr(resource, name), (value, value))
+            except (ValueError, OSError):
+                pass
+    cpu = limits.get("cpu_seconds_total")
+    if cpu:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+
+
+def serve(command, submission_dir):
+    """Import the learner module and answer calls until told to close."""
+    os.close(STATUS_FD)
+    os.setpgid(0, 0)
+    module_name = command["module"]
+    limits = command.get("limits", {})
+    out = os.open(f"output-{module_name}.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.close(out)
+    for stream in (sys.stdout, sys.stderr):  # write through, so a crash loses no output
+        try:
+            stream.reconfigure(line_buffering=True, write_through=True)
+        except (AttributeError, ValueError):
+            pass
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a flood of output fails the write, not us
+    sys.path[:] = [submission_dir] + [p for p in sys.path if p and p != RUNTIME_DIR]
+    set_limits(limits)
+    try:
+        import importlib
+        module = importlib.import_module(module_name)
+    except BaseException as exc:  # SyntaxError, ImportError, SystemExit, anything at import
+        line = getattr(exc, "lineno", None) if isinstance(exc, SyntaxError) else None
+        send({"op": "import_error", "type": type(exc).__name__, "message": safe_text(exc),
+              "line": line if isinstance(line, int) else None})
+        flush_output()
+        os._exit(0)
+    missing = [f for f in command.get("functions", []) if not callable(getattr(module, f, None))]
+    send({"op": "ready", "missing": missing})
+    cpu_step = limits.get("cpu_seconds_per_call")
+    max_reply = limits.get("reply_bytes", 64 << 20)
+    while True:
+        try:
+            header, blobs = read_frame(CMD_FD)
+        except (EOFError, OSError, wire.WireError, struct.error):
+            os._exit(0)
+        if header.get("op") != "call":
+            send({"op": "closing"})
+            flush_output()
+            os._exit(0)
+        answer_call(module, header, blobs, cpu_step, max_reply)
+
+
+def flush_output():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+
+
+def answer_call(module, header, blobs, cpu_step, max_reply):
+    call_args = wire.decode(header["args"], blobs)
+    call_kwargs = wire.decode(header["kwargs"], blobs)
+    if cpu_step:
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        spent = int(used.ru_utime + used.ru_stime)
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        soft = spent + int(cpu_step) + 1
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    function = getattr(module, header["function"], None)
+    try:
+        value = function(*call_args, **call_kwargs)
+    except BaseException as exc:  # the learner's exception, whatever it is
+        flush_output()
+        send({"op": "raised", "type": type(exc).__name__, "message": safe_text(exc)})
+        return
+    flush_output()
+    reply_blobs = []
+    try:
+        plain, note = learner_value(value)
+        budget = [max_reply]
+        reply = {"op": "value", "value": wire.encode(plain, reply_blobs, budget=budget), "note": note}
+        if header.get("return_args"):
+            reply["args_after"] = wire.encode(
+                {"args": list(call_args), "kwargs": call_kwargs}, reply_blobs, budget=budget)
+    except wire.WireError as err:
+        text = safe_text(err)
+        if text == "too large":
+            text = f"returned more than {max_reply >> 20} MB of data"
+        send({"op": "bad_value", "message": text})
+        return
+    except BaseException as exc:  # a learner object misbehaved while being converted
+        send({"op": "bad_value", "message": f"its result could not be read "
+                                            f"({type(exc).__name__}: {safe_text(exc)[:200]})"})
+        return
+    send(reply, reply_blobs)
+
+
+# --- zygote -------------------------------------------------------------------------------------
+
+def become_subreaper():
+    """Orphans of a session are re-parented to us, so that we can find and kill them."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except Exception:
+        pass
+
+
+def kill_leftovers(session_pgid, in_pid_namespace):
+    if in_pid_namespace:
+        try:
+            os.kill(-1, signal.SIGKILL)  # every process in our namespace but us (and its init)
+        except OSError:
+            pass
+    else:
+        try:
+            os.killpg(session_pgid, signal.SIGKILL)
+        except OSError:
+            pass
+    while True:  # reap everything re-parented to us
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            # Descendants that left the process group are still alive: find them by parent.
+            for pid_s in os.listdir("/proc"):
+                if pid_s.isdigit():
+                    try:
+                        with open(f"/proc/{pid_s}/stat") as f:
+                            ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                        if ppid == os.getpid():
+                            os.kill(int(pid_s), signal.SIGKILL)
+                    except (OSError, ValueError, IndexError):
+                        pass
+            try:
+                os.waitpid(-1, 0)
+            except ChildProcessError:
+                return
+
+
+def main():
+    global CMD_FD, REPLY_FD, STATUS_FD
+    config = json.loads(sys.argv[1])
+    CMD_FD, REPLY_FD, STATUS_FD = config["fds"]
+    submission_dir = config["submission"]
+    in_pid_namespace = bool(config.get("pid_namespace")) and os.getpid() < 16
+    become_subreaper()
+    while True:
+        try:
+            command, _ = read_frame(CMD_FD)
+        except (EOFError, OSError, wire.WireError, struct.error):
+            return
+        if command.get("op") != "open":
+            continue
+        pid = os.fork()
+        if pid == 0:
+            try:
+                serve(command, submission_dir)
+            finally:
+                os._exit(70)
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass
+        while True:
+            try:
+                _, status = os.waitpid(pid, 0)
+                break
+            except InterruptedError:
+                continue
+        kill_leftovers(pid, in_pid_namespace)
+        if os.WIFSIGNALED(status):
+            report = {"signal": os.WTERMSIG(status)}
+        else:
+            report = {"exit": os.WEXITSTATUS(status)}
+        try:
+            write_all(STATUS_FD, (json.dumps(report) + "\n").encode())
+        except OSError as err:
+            if err.errno == errno.EPIPE:
+                return
+
+
+if __name__ == "__main__":
+    main()
