@@ -11,14 +11,13 @@ import csv
 import io
 import json
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from .errors import UsageError
 from .manifest import Course
-from .results import SubmissionResult, points, write_atomic
+from .results import SubmissionResult, write_atomic
 from .runner import Grader
 
 GRADEBOOK = "gradebook.csv"
@@ -79,10 +78,11 @@ def gradebook_csv(course: Course, results: list[dict]) -> str:
     """One row per submission, a column per exercise, the total."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["submission", *[ex.module for ex in course.exercises], "total", "max_score"])
+    exercises = [ex for ex in course.exercises if any(ex.module in r["exercises"] for r in results)]
+    writer.writerow(["submission", *[ex.module for ex in exercises], "total", "max_score"])
     for r in results:
         row = [r["submission"]]
-        for ex in course.exercises:
+        for ex in exercises:
             row.append(r["exercises"].get(ex.module, {}).get("score", 0))
         row += [r["score"], r["max_score"]]
         writer.writerow(row)

@@ -90,7 +90,7 @@ def cmd_grade(args) -> int:
         raise UsageError("give either a SUBMISSION or --class DIR, not both")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    grader = Grader(course, seed=args.seed)
+    grader = Grader(course, seed=args.seed, only=args.only)
     if grader.isolation.warning:
         print(f"warning: {grader.isolation.warning}", file=sys.stderr)
     if args.class_dir is not None:
@@ -135,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--json", metavar="FILE", help="also write the result JSON here")
     grade.add_argument("--jobs", type=int, default=1, metavar="N", help="submissions graded at once")
     grade.add_argument("--seed", type=int, default=None, help="override the course seed")
+    grade.add_argument("--only", action="append", metavar="EXERCISE",
+                       help="grade only this exercise (repeatable)")
     grade.add_argument("-v", "--verbose", action="store_true", help="show every failed check")
     grade.set_defaults(run=cmd_grade)
 
