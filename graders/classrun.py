@@ -17,7 +17,7 @@ from typing import Callable
 
 from .errors import UsageError
 from .manifest import Course
-from .results import SubmissionResult, write_atomic
+from .results import SubmissionResult, points, write_atomic
 from .runner import Grader
 
 GRADEBOOK = "gradebook.csv"
@@ -75,15 +75,19 @@ def grade_class(grader: Grader, submissions: list[Path], out_dir: Path, jobs: in
 
 
 def gradebook_csv(course: Course, results: list[dict]) -> str:
-    """One row per submission, a column per exercise, the total."""
+    """One row per submission: a column per exercise, a subtotal per unit, the total."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    exercises = [ex for ex in course.exercises if any(ex.module in r["exercises"] for r in results)]
-    writer.writerow(["submission", *[ex.module for ex in exercises], "total", "max_score"])
+    graded = {m for r in results for m in r["exercises"]}
+    exercises = [ex for ex in course.exercises if ex.module in graded]
+    units = [u for u in course.units if any(ex.unit == u.name for ex in exercises)]
+    show_units = len(units) > 1
+    writer.writerow(["submission", *[ex.module for ex in exercises],
+                     *([f"unit:{u.name}" for u in units] if show_units else []), "total", "max_score"])
     for r in results:
-        row = [r["submission"]]
-        for ex in exercises:
-            row.append(r["exercises"].get(ex.module, {}).get("score", 0))
-        row += [r["score"], r["max_score"]]
-        writer.writerow(row)
+        scores = {ex.module: r["exercises"].get(ex.module, {}).get("score", 0) for ex in exercises}
+        row = [r["submission"], *scores.values()]
+        if show_units:
+            row += [points(sum(scores[ex.module] for ex in exercises if ex.unit == u.name)) for u in units]
+        writer.writerow(row + [r["score"], r["max_score"]])
     return buf.getvalue()

@@ -90,14 +90,24 @@ def cmd_grade(args) -> int:
         raise UsageError("give either a SUBMISSION or --class DIR, not both")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    grader = Grader(course, seed=args.seed, only=args.only)
-    if grader.isolation.warning:
-        print(f"warning: {grader.isolation.warning}", file=sys.stderr)
     if args.class_dir is not None:
         if args.out is None:
             raise UsageError("--class needs --out OUTDIR")
         subs = class_submissions(Path(args.class_dir), Path(args.out))
-
+        try:
+            Path(args.out).mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise UsageError(f"cannot create {args.out}: {err.strerror or err}") from None
+    else:
+        path = Path(args.submission)
+        if not path.exists():
+            raise UsageError(f"{path}: no such submission")
+        if not path.is_dir():
+            raise UsageError(f"{path}: a submission must be a folder")
+    grader = Grader(course, seed=args.seed, only=args.only)
+    if grader.isolation.warning:
+        print(f"warning: {grader.isolation.warning}", file=sys.stderr)
+    if args.class_dir is not None:
         def progress(name, result):
             print(f"graded {name}: {result['score']}/{result['max_score']}", flush=True)
 
@@ -107,13 +117,13 @@ def cmd_grade(args) -> int:
             print(_summary(r))
         print(f"\nwrote {len(results)} results and {Path(args.out) / 'gradebook.csv'}")
         return 0
-    path = Path(args.submission)
-    if not path.exists():
-        raise UsageError(f"{path}: no such submission")
     result = grader.grade(path)
     data = result.to_dict()
     if args.json:
-        write_atomic(Path(args.json), result.to_json())
+        try:
+            write_atomic(Path(args.json), result.to_json())
+        except OSError as err:
+            raise UsageError(f"cannot write {args.json}: {err.strerror or err}") from None
     print(_summary(data))
     details = _failures(data)
     if details and args.verbose:
@@ -147,7 +157,25 @@ def build_parser() -> argparse.ArgumentParser:
     hint = sub.add_parser("hint", help="print an exercise's hint")
     hint.add_argument("exercise")
     hint.set_defaults(run=cmd_hint)
+    for module in _command_modules():
+        module.register(sub)
     return parser
+
+
+# Feature modules that add their own subcommands through ``register(subparsers)``.
+COMMAND_MODULES = ("graders.verify", "graders.nbgrader", "graders.release", "graders.gradescope",
+                   "graders.watch")
+
+
+def _command_modules():
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            yield importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:  # a real missing dependency inside the module
+                raise
 
 
 def main(argv: list[str] | None = None) -> int:

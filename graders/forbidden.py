@@ -95,10 +95,10 @@ class _Scanner(ast.NodeVisitor):
             self._check_name(self.aliases[node.id], node)
 
     def visit_Attribute(self, node):
-        if node.attr in self.attrs:
+        before = len(self.found)
+        self._check_name(self._dotted(node), node)  # the specific rule (numpy.dot) first
+        if len(self.found) == before and node.attr in self.attrs:
             self._report("." + node.attr, node)
-        else:
-            self._check_name(self._dotted(node), node)
         self.generic_visit(node)
 
     def visit_BinOp(self, node):
@@ -116,12 +116,12 @@ class _Scanner(ast.NodeVisitor):
         if (isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) >= 2
                 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
             attr = node.args[1].value
-            if attr in self.attrs:
+            before = len(self.found)
+            base = self._dotted(node.args[0])
+            if base is not None:
+                self._check_name(f"{base}.{attr}", node)
+            if len(self.found) == before and attr in self.attrs:
                 self._report("." + attr, node)
-            else:
-                base = self._dotted(node.args[0])
-                if base is not None:
-                    self._check_name(f"{base}.{attr}", node)
         self.generic_visit(node)
 
 

@@ -16,9 +16,10 @@ from .errors import UsageError
 
 COURSE_FILE = "course.toml"
 
-_TOP_KEYS = {"title", "version", "grading", "exercise"}
+_TOP_KEYS = {"title", "version", "grading", "unit", "exercise"}
+_UNIT_KEYS = {"name", "title"}
 _GRADING_KEYS = {"seed", "examples", "time_limit", "memory_limit_mb"}
-_EXERCISE_KEYS = {"module", "title", "functions", "points", "hint", "concept", "forbidden"}
+_EXERCISE_KEYS = {"module", "title", "unit", "functions", "points", "hint", "concept", "forbidden"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,14 @@ class Grading:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """A group of exercises (an nbgrader assignment, a subtotal in the gradebook)."""
+
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Exercise:
     module: str
     title: str
@@ -40,6 +49,7 @@ class Exercise:
     hint: str = ""
     concept: str = ""
     forbidden: tuple[str, ...] = ()
+    unit: str = "course"
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,10 @@ class Course:
     grading: Grading
     exercises: tuple[Exercise, ...]
     root: Path = field(compare=False)
+    units: tuple[Unit, ...] = ()
+
+    def unit_exercises(self, unit: str) -> list[Exercise]:
+        return [ex for ex in self.exercises if ex.unit == unit]
 
     @property
     def max_score(self) -> float:
@@ -131,6 +145,7 @@ def _parse_exercise(table: dict, index: int) -> Exercise:
         hint=table.get("hint", ""),
         concept=table.get("concept", ""),
         forbidden=tuple(forbidden),
+        unit=table.get("unit", "course"),
     )
 
 
@@ -138,6 +153,38 @@ def defined_functions(path: Path) -> set[str]:
     """Names of the top-level functions a module defines (read with ast, never imported)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def _parse_units(raw, exercises: tuple[Exercise, ...]) -> tuple[Unit, ...]:
+    """``[[unit]]`` tables in order; every exercise names one (or none are declared at all)."""
+    if not isinstance(raw, list):
+        raise UsageError("course.toml: unit must be an array of [[unit]] tables")
+    units = []
+    for i, table in enumerate(raw):
+        where = f"[[unit]] #{i + 1}"
+        if not isinstance(table, dict):
+            raise UsageError(f"{where}: must be a table")
+        _reject_unknown(table, _UNIT_KEYS, where)
+        name = _require(table, "name", str, where)
+        if not name.isidentifier():
+            raise UsageError(f"{where}: name must be an identifier")
+        if any(u.name == name for u in units):
+            raise UsageError(f"course.toml: unit {name!r} is listed twice")
+        units.append(Unit(name, _require(table, "title", str, where)))
+    if not units:
+        named = sorted({ex.unit for ex in exercises} - {"course"})
+        if named:
+            raise UsageError(f"course.toml: exercises name unit {named[0]!r} but no [[unit]] table declares it")
+        return (Unit("course", "Course"),)
+    names = {u.name for u in units}
+    for ex in exercises:
+        if ex.unit not in names:
+            raise UsageError(f"[[exercise]] {ex.module!r}: unit {ex.unit!r} is not declared "
+                             f"(declared: {', '.join(u.name for u in units)})")
+    for u in units:
+        if not any(ex.unit == u.name for ex in exercises):
+            raise UsageError(f"[[unit]] {u.name!r} has no exercises")
+    return tuple(units)
 
 
 def _check_against_solutions(course: Course) -> None:
@@ -169,6 +216,7 @@ def parse_course(text: str, root: Path, *, check_solutions: bool = True) -> Cour
     if not isinstance(raw, list) or not raw:
         raise UsageError("course.toml: at least one [[exercise]] table is required")
     exercises = tuple(_parse_exercise(t, i) for i, t in enumerate(raw))
+    units = _parse_units(data.get("unit", []), exercises)
     seen_modules: set[str] = set()
     seen_functions: dict[str, str] = {}
     for ex in exercises:
@@ -180,7 +228,8 @@ def parse_course(text: str, root: Path, *, check_solutions: bool = True) -> Cour
                 raise UsageError(f"course.toml: function {fn!r} is listed in both "
                                  f"{seen_functions[fn]!r} and {ex.module!r}")
             seen_functions[fn] = ex.module
-    course = Course(title=title, version=version, grading=grading, exercises=exercises, root=root)
+    course = Course(title=title, version=version, grading=grading, exercises=exercises, root=root,
+                    units=units)
     if check_solutions:
         _check_against_solutions(course)
     return course

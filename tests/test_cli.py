@@ -1,0 +1,97 @@
+"""The nnla command: exit 0 when grading ran, 2 with one line for bad input, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from . import suite
+from .conftest import ROOT, checked_modules
+
+
+def nnla(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "graders", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600)
+
+
+def _only():
+    return [arg for m in checked_modules() for arg in ("--only", m)]
+
+
+def _one_line_error(run):
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    lines = [l for l in run.stderr.splitlines() if l.startswith("nnla: error:")]
+    assert len(lines) == 1, run.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("args, says", [
+    (["grade", "no/such/folder"], "no such submission"),
+    (["grade"], "give a SUBMISSION"),
+    (["grade", "--class", "no/such/class", "--out", "x"], "not a folder"),
+    (["grade", "--class", "exercises"], "--class needs --out"),
+    (["grade", "exercises", "--jobs", "0"], "--jobs must be at least 1"),
+    (["grade", "exercises", "--only", "cross_product"], "no exercise named 'cross_product'"),
+    (["grade", "exercises", "--seed", "abc"], "invalid int value"),
+    (["hint", "nope"], "no exercise named 'nope'"),
+    (["frobnicate"], "invalid choice"),
+    (["--course", "/nonexistent", "sync"], "not found"),
+])
+def test_bad_input_gives_one_line_and_exit_2(args, says):
+    assert says in _one_line_error(nnla(*args))
+
+
+def test_a_file_is_not_a_submission(tmp_path):
+    f = tmp_path / "dot_product.py"
+    f.write_text("x = 1\n")
+    assert "must be a folder" in _one_line_error(nnla("grade", str(f)))
+
+
+def test_empty_class_folder_is_bad_input(tmp_path):
+    assert "no submission folders" in _one_line_error(nnla("grade", "--class", str(tmp_path), "--out",
+                                                              str(tmp_path / "out")))
+
+
+def test_grade_one_submission_prints_a_summary_and_writes_json(tmp_path):
+    sub = suite.build_submission(tmp_path / "alice", ROOT)
+    out = tmp_path / "alice.json"
+    run = nnla("grade", str(sub), "--json", str(out), *_only())
+    assert run.returncode == 0, run.stderr
+    assert "alice:" in run.stdout and "passed" in run.stdout
+    data = json.loads(out.read_text())
+    assert data["score"] == data["max_score"] > 0
+
+
+def test_grading_a_stub_exits_0_whatever_the_score():
+    run = nnla("grade", "exercises", *_only())
+    assert run.returncode == 0, run.stderr
+    assert "not_implemented" in run.stdout
+
+
+def test_class_run_writes_results_and_gradebook(tmp_path):
+    class_dir = tmp_path / "class"
+    suite.build_submission(class_dir / "alice", ROOT)
+    (class_dir / "bob").mkdir()
+    out = tmp_path / "out"
+    run = nnla("grade", "--class", str(class_dir), "--out", str(out), "--jobs", "2", *_only())
+    assert run.returncode == 0, run.stderr
+    rows = (out / "gradebook.csv").read_text().splitlines()
+    assert rows[0].split(",")[0] == "submission" and len(rows) == 3
+    assert json.loads((out / "bob.json").read_text())["score"] == 0
+
+
+def test_bad_json_destination_is_reported_and_nothing_is_half_written(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("keep me")
+    run = nnla("grade", "exercises", "--json", str(blocker / "x.json"), *_only())
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert blocker.read_text() == "keep me"
+
+
+def test_python_dash_m_and_console_script_agree():
+    run = subprocess.run(["nnla", "hint", "dot_product"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0 and run.stdout == nnla("hint", "dot_product").stdout

@@ -1,0 +1,123 @@
+"""End to end: the reference scores full, stubs score 0, results are identical on every run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from graders.classrun import grade_class
+from graders.results import STATUSES
+
+from . import suite
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def reference_result(grader, tmp_path_factory):
+    return grader.grade(suite.build_submission(tmp_path_factory.mktemp("ref") / "reference", ROOT)).to_dict()
+
+
+def test_reference_scores_full_marks(reference_result, grader):
+    assert reference_result["score"] == reference_result["max_score"] == sum(ex.points for ex in grader.exercises)
+    for module, ex in reference_result["exercises"].items():
+        assert ex["status"] == "passed", (module, [c["message"] for c in ex["checks"] if not c["passed"]])
+
+
+def test_untouched_stubs_score_zero_as_not_implemented(grader):
+    result = grader.grade(ROOT / "exercises").to_dict()
+    assert result["score"] == 0
+    for module, ex in result["exercises"].items():
+        assert ex["status"] == "not_implemented", module
+        assert all(c["message"].endswith("not implemented yet") for c in ex["checks"])
+
+
+def test_result_json_has_the_documented_shape(reference_result):
+    for key in ("submission", "score", "max_score", "seed", "exercises"):
+        assert key in reference_result
+    for ex in reference_result["exercises"].values():
+        assert ex["status"] in STATUSES
+        for check in ex["checks"]:
+            assert set(check) == {"name", "function", "passed", "points", "max_points", "message"}
+
+
+def test_a_failed_check_reports_a_shrunk_counterexample(grader, tmp_path):
+    off_by_one = next(m for m in suite.all_mutants() if m.id == "dot_product.dot.off_by_one")
+    sub = suite.build_submission(tmp_path / "sub", ROOT, [off_by_one])
+    ex = grader.grade(sub).to_dict()["exercises"]["dot_product"]
+    failed = next(c for c in ex["checks"] if c["name"] == "matches_reference")
+    assert not failed["passed"]
+    for part in ("input:", "expected:", "got:", "difference", "hint:"):
+        assert part in failed["message"]
+    # shrunk: the smallest failing input is a pair of 1-element vectors
+    assert "a = array([" in failed["message"] and "," not in failed["message"].split("a = array([")[1].split("]")[0]
+
+
+def _first_module(grader):
+    return grader.exercises[0].module
+
+
+def test_syntax_error_costs_only_its_exercise(grader, tmp_path):
+    sub = suite.build_submission(tmp_path / "sub", ROOT)
+    module = _first_module(grader)
+    (sub / f"{module}.py").write_text("def broken(:\n")
+    result = grader.grade(sub).to_dict()
+    ex = result["exercises"][module]
+    assert ex["status"] == "error" and "syntax error on line 1" in ex["message"]
+    for other, data in result["exercises"].items():
+        if other != module:
+            assert data["score"] == data["max_score"]
+
+
+def test_missing_module_is_missing_and_others_still_graded(grader, tmp_path):
+    sub = suite.build_submission(tmp_path / "sub", ROOT)
+    module = _first_module(grader)
+    (sub / f"{module}.py").unlink()
+    result = grader.grade(sub).to_dict()
+    assert result["exercises"][module]["status"] == "missing"
+    assert result["score"] == result["max_score"] - result["exercises"][module]["max_score"]
+
+
+def test_modules_in_subfolders_are_found(grader, tmp_path):
+    sub = suite.build_submission(tmp_path / "flat", ROOT)
+    nested = tmp_path / "nested"
+    (nested / "part1").mkdir(parents=True)
+    for i, f in enumerate(sorted(sub.glob("*.py"))):
+        shutil.copy(f, (nested / "part1" if i % 2 else nested) / f.name)
+    result = grader.grade(nested).to_dict()
+    assert result["score"] == result["max_score"]
+
+
+def test_forbidden_shortcut_scores_zero_with_line_number(grader, tmp_path):
+    sub = suite.build_submission(tmp_path / "sub", ROOT, [suite.mutant(
+        "dot_product", "dot", "np_dot", "uses the forbidden np.dot", """
+        import numpy as np
+
+        def dot(a, b):
+            if a.ndim != 1 or b.ndim != 1 or len(a) != len(b):
+                raise ValueError("bad")
+            return np.dot(a, b)
+    """)])
+    ex = grader.grade(sub).to_dict()["exercises"]["dot_product"]
+    line = 1 + (sub / "dot_product.py").read_text().splitlines().index("    return np.dot(a, b)")
+    assert ex["status"] == "forbidden" and ex["score"] == 0
+    assert ex["message"] == f"dot uses `numpy.dot` on line {line}, which this exercise forbids"
+
+
+def test_two_runs_and_job_counts_give_byte_identical_json(grader, tmp_path):
+    mutants = suite.all_mutants()[:2]
+    class_dir = tmp_path / "class"
+    for m in mutants:
+        suite.build_submission(class_dir / m.id, ROOT, [m])
+    subs = sorted(class_dir.iterdir())
+    grade_class(grader, subs, tmp_path / "one", jobs=1)
+    grade_class(grader, subs, tmp_path / "two", jobs=2)
+    for s in subs:
+        one = (tmp_path / "one" / f"{s.name}.json").read_bytes()
+        assert one == (tmp_path / "two" / f"{s.name}.json").read_bytes()
+        assert one == grader.grade(s).to_json().encode()  # alone, outside a class
+        assert json.loads(one)["score"] < json.loads(one)["max_score"]
+    gradebook = (tmp_path / "one" / "gradebook.csv").read_text().splitlines()
+    assert gradebook[0].startswith("submission,") and "total" in gradebook[0]
+    assert len(gradebook) == 1 + len(subs)
