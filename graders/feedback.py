@@ -17,7 +17,9 @@ MAX_VALUE_CHARS = 600
 def show(value) -> str:
     """A small, readable rendering of an input or output value."""
     with np.printoptions(**PRINT):
-        if isinstance(value, np.ndarray):
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            text = repr(value.item())
+        elif isinstance(value, np.ndarray):
             text = np.array2string(value, separator=", ")
             extra = []
             if value.dtype != np.float64:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from . import feedback, forbidden
+from . import cache, feedback, forbidden
 from .checks import Args, Check, Outcome, load_checks
 from .errors import UsageError
 from .examples import (Failure, check_seed, generate, judge, parameter_names, reference_module,
@@ -65,35 +65,44 @@ class Grader:
         self.limits = Limits(time_limit=course.grading.time_limit,
                              memory_mb=course.grading.memory_limit_mb)
         self.checks = course_checks(course, only)
-        self._examples: dict[tuple, list[Args]] = {}
-        self._reference: dict[tuple, list[Outcome]] = {}
+        self._cases: dict[str, dict[tuple, tuple[list[Args], list[list[Outcome]]]]] = {}
 
     # --- trusted side, cached -------------------------------------------------------------------
     def _n(self, check: Check) -> int:
         return check.examples or self.n_examples
 
-    def examples(self, module: str, check: Check) -> list[Args]:
-        key = (module, check.function, check.name)
-        if key not in self._examples:
-            self._examples[key] = generate(check, check_seed(self.seed, module, check), self._n(check))
-        return self._examples[key]
+    def cases(self, module: str) -> dict[tuple, tuple[list[Args], list[list[Outcome]]]]:
+        """Each check's examples and reference outcomes: from the disk cache, or computed now."""
+        if module in self._cases:
+            return self._cases[module]
+        folder = cache.cache_dir()
+        path = None
+        if folder is not None:
+            path = folder / f"{module}-{cache.key(self.course.solutions_dir, module, self.seed, self.n_examples)}.nnla"
+            stored = cache.load(path)
+            wanted = {(c.function, c.name) for c in self.checks[module]}
+            if stored is not None and set(stored) == wanted:
+                self._cases[module] = stored
+                return stored
+        computed = {}
+        for check in self.checks[module]:
+            examples = [cache.round_trip(e) for e in
+                        generate(check, check_seed(self.seed, module, check), self._n(check))]
+            computed[(check.function, check.name)] = (
+                examples, [self.reference(module, check, e) for e in examples])
+        if path is not None:
+            cache.store(path, computed)
+        self._cases[module] = computed
+        return computed
 
-    def reference(self, module: str, check: Check, example: Args, index: int | None) -> list[Outcome]:
-        key = (module, check.function, check.name, index)
-        if index is not None and key in self._reference:
-            return self._reference[key]
+    def reference(self, module: str, check: Check, example: Args) -> list[Outcome]:
         ref_mod = reference_module(self.course.solutions_dir, module)
-        outcomes = [reference_outcome(ref_mod, call) for call in check.calls(example)]
-        if index is not None:
-            self._reference[key] = outcomes
-        return outcomes
+        return [cache.round_trip_outcome(reference_outcome(ref_mod, call)) for call in check.calls(example)]
 
     def prepare(self) -> None:
-        """Generate every example and reference outcome now (before forking class workers)."""
-        for module, checks in self.checks.items():
-            for check in checks:
-                for i, example in enumerate(self.examples(module, check)):
-                    self.reference(module, check, example, i)
+        """Load or compute every example and reference outcome now (before forking class workers)."""
+        for module in self.checks:
+            self.cases(module)
 
     # --- one submission ------------------------------------------------------------------------
     def grade(self, path: Path, name: str | None = None) -> SubmissionResult:
@@ -225,9 +234,9 @@ class Grader:
                    outputs: list[str]) -> tuple[bool, str, Failure | None]:
         failure = example = None
         notes = set()
-        for i, example in enumerate(self.examples(ex.module, check)):
+        examples, references = self.cases(ex.module)[(check.function, check.name)]
+        for example, ref in zip(examples, references):
             got = self._call_all(proc, ex, example, check, outputs)
-            ref = self.reference(ex.module, check, example, i)
             failure = judge(check, example, got, ref)
             if failure is not None:
                 break
@@ -236,11 +245,13 @@ class Grader:
             return True, ("passed" + (f" (note: {'; '.join(sorted(notes))})" if notes else "")), None
         if failure.kind in ("mismatch", "raised"):
             def evaluate(candidate: Args) -> Failure | None:
+                candidate = cache.round_trip(candidate)
                 got = self._call_all(proc, ex, candidate, check, [])
-                return judge(check, candidate, got, self.reference(ex.module, check, candidate, None))
+                return judge(check, candidate, got, self.reference(ex.module, check, candidate))
             smaller = shrink(check, check_seed(self.seed, ex.module, check), self._n(check), evaluate)
             if smaller is not None:
                 example, failure = smaller
+                example = cache.round_trip(example)
         names = parameter_names(reference_module(self.course.solutions_dir, ex.module), check.function)
         if failure.kind == "not_implemented":
             return False, f"{check.function}: not implemented yet", failure

@@ -16,7 +16,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.sync import solution_code
+from ..sync import solution_code
 
 
 @dataclass(frozen=True)
