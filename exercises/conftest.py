@@ -13,6 +13,9 @@ This file makes the output friendlier while you work through the exercises:
   usually a syntax error in your module) or ``not run`` (its tests were not
   part of this run, e.g. with ``-k``). It then names the next exercise and
   shows a hint.
+* A failed check is shown small: the line of the test that failed, your value
+  next to the expected one (big arrays summarised), how many entries differ
+  and by how much. ``pytest --tb=long`` shows pytest's full report instead.
 * A broken exercise (syntax error, missing function) does not stop the others
   from running. Pytest's ``--continue-on-collection-errors`` is switched on.
 
@@ -20,11 +23,14 @@ The exercise list, titles and hints come from ``exercises.toml`` next to this
 file. Each test file says which exercise it checks with a module-level
 ``EXERCISE = "<module>"`` (otherwise its name ``test_<module>.py`` is used).
 
-Only the standard library and pytest are used.
+Only the standard library and pytest are used (numpy's print options are set
+only when the tests themselves have imported numpy).
 """
 
 from __future__ import annotations
 
+import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -113,6 +119,134 @@ def pytest_runtest_makereport(item, call):
         state["not_implemented"].add(report.nodeid)
         message = str(call.excinfo.value) or f"{_exercise_of(item)}: not implemented yet"
         report.longrepr = message
+    elif (
+        report.when == "call"
+        and report.failed
+        and call.excinfo is not None
+        and call.excinfo.errisinstance((AssertionError, pytest.fail.Exception))
+        and item.config.option.tbstyle == "auto"
+    ):
+        short = _short_failure(item, call.excinfo)
+        if short:
+            report.longrepr = short
+
+
+# --- small failure reports ---------------------------------------------------------------------
+# Values are printed small while a test runs: numpy (when the tests use it) summarises arrays of
+# over 50 entries, so a failure never becomes a wall of numbers.
+_PRINT = dict(precision=4, threshold=50, edgeitems=3, linewidth=78)
+_MAX_VALUE_LINES = 8
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    np = sys.modules.get("numpy")
+    if np is None or not hasattr(np, "printoptions"):
+        yield
+        return
+    with np.printoptions(**_PRINT):
+        yield
+
+
+def _failing_line(item, excinfo):
+    """(``file:line``, source) of the test's own line that failed."""
+    for entry in reversed(excinfo.traceback):
+        if Path(str(entry.path)) == Path(str(item.path)):
+            try:
+                source = str(entry.statement).strip()
+            except Exception:
+                source = ""
+            lines = source.splitlines()
+            if len(lines) > 3:
+                source = "\n".join(lines[:3] + ["..."])
+            return f"{Path(str(entry.path)).name}:{entry.lineno + 1}", source
+    return item.nodeid.split("::")[0], ""
+
+
+def _number(text):
+    """``14.`` -> ``14.0``; long floats -> 6 significant digits."""
+    try:
+        return format(float(text), ".6g") if re.search(r"\d\.\d{7,}", text) else re.sub(
+            r"(\d)\.(?!\d)", r"\1.0", text)
+    except ValueError:
+        return text
+
+
+def _small(value):
+    value = value.strip()
+    m = re.fullmatch(r"array\(([^\[\]\n,]*)\)", value)  # a 0-d array: show the number
+    if m:
+        return _number(m.group(1))
+    lines = value.splitlines()
+    if len(lines) > _MAX_VALUE_LINES:
+        lines = lines[:_MAX_VALUE_LINES] + ["       ..."]
+    return "\n            ".join(lines)
+
+
+def _numpy_parts(message):
+    """The interesting parts of a numpy.testing assertion message, or None."""
+    m = re.search(r"^ (?:ACTUAL|x): (.*?)^ (?:DESIRED|y): (.*)\Z", message, re.S | re.M)
+    if not m:
+        return None
+    parts = {"got": m.group(1), "expected": m.group(2)}
+    head = message[: m.start()]
+    tol = re.search(r"rtol=(\S+), atol=(\S+)", head)
+    shapes = re.search(r"\(shapes (.*?) mismatch\)", head)
+    count = re.search(r"Mismatched elements: (\d+) / (\d+)", head)
+    worst = re.search(r"Max absolute difference(?: among violations)?: (\S+)", head)
+    first = re.search(r"^ (\[[^\]]*\]): (\S+) \(ACTUAL\), (\S+) \(DESIRED\)", head, re.M)
+    notes = []
+    if shapes:
+        notes.append(f"the shapes differ: {shapes.group(1)} (got, expected)")
+    if count and count.group(2) != "1":
+        notes.append(f"{count.group(1)} of {count.group(2)} entries differ")
+    if first and count and count.group(2) != "1":
+        notes.append(f"first at {first.group(1)}: got {_number(first.group(2))}, "
+                     f"expected {_number(first.group(3))}")
+    if worst:
+        notes.append(f"largest difference {worst.group(1).rstrip('.')}")
+    if tol:
+        notes.append(f"allowed: rtol={tol.group(1)}, atol={tol.group(2)}")
+    elif "not equal" in head.lower():
+        notes.append("they must be exactly equal")
+    parts["notes"] = notes
+    return parts
+
+
+def _short_failure(item, excinfo):
+    """A few lines instead of pytest's full report: the line, got and expected."""
+    try:
+        where, source = _failing_line(item, excinfo)
+        message = str(excinfo.value)
+        lines = [f"{where}: {item.name}"]
+        if source:
+            lines += ["    " + l for l in source.splitlines()]
+        parts = _numpy_parts(message)
+        if parts is not None:
+            got, expected = _small(parts["got"]), _small(parts["expected"])
+            short = "\n" not in got + expected and len(got + expected) < 60
+            lines.insert(0, f"got {got}, expected {expected}" if short else
+                         "wrong value" + (f": {parts['notes'][0]}" if parts["notes"] else ""))
+            lines += [f"  got:      {got}", f"  expected: {expected}"]
+            lines += [f"  ({'; '.join(parts['notes'])})"] if parts["notes"] else []
+        elif excinfo.errisinstance(pytest.fail.Exception) and "DID NOT RAISE" in message:
+            kind = re.search(r"<class '(?:\w+\.)*(\w+)'>", message)
+            what = kind.group(1) if kind else "an exception"
+            lines.insert(0, f"should raise {what}, but returned normally")
+            lines.append(f"  expected {what} to be raised, but the call returned normally")
+        else:
+            text = message.strip() or type(excinfo.value).__name__
+            # pytest's "where" chain: keep the first level, drop the noise below it.
+            text_lines = [l for l in text.splitlines()
+                          if not re.match(r"\s*\+\s{3,}(where|and)\b", l) and "<built-in" not in l]
+            if len(text_lines) > 12:
+                text_lines = text_lines[:12] + ["..."]
+            lines.insert(0, text_lines[0])
+            lines += ["  " + l for l in text_lines]
+        lines.append("(pytest --tb=long shows the full report)")
+        return "\n".join(lines)
+    except Exception:  # never let the friendly report hide the real one
+        return None
 
 
 def _status(exercise, state, collect_errors):
@@ -148,9 +282,17 @@ _MARKUP = {
 }
 
 
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    # Outermost wrapper: the table comes after pytest's failures and short summary, so the run
+    # ends with it (and the final "N failed, M passed" line).
+    yield
     if config.option.collectonly:
         return
+    _progress_table(terminalreporter, config)
+
+
+def _progress_table(terminalreporter, config):
     state = _state(config)
     title, course = _load_course()
     order = [e["module"] for e in course]
