@@ -1,8 +1,13 @@
-"""Grading a whole class: every submission folder in a directory, N at a time.
+"""Grading a whole class: every submission folder (or ``.zip``) in a directory, N at a time.
 
 Each submission's result is written atomically to ``OUTDIR/<name>.json`` as soon as it is done,
 then ``OUTDIR/gradebook.csv`` is written from all of them. Workers are forked after the examples
 and reference outcomes are computed, so they share them instead of recomputing them.
+
+One submission's failure never touches another's: whatever goes wrong while grading it becomes
+its own result (score 0, the reason in its notes). With ``resume=True`` a submission whose
+result file already exists for the same course version, seed and exercises is not graded
+again, so a class run killed at any moment can be resumed without losing or duplicating work.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ import csv
 import io
 import json
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Callable
 
@@ -19,21 +25,29 @@ from .errors import UsageError
 from .manifest import Course
 from .results import SubmissionResult, points, write_atomic
 from .runner import Grader
+from .submission import printable, submission_name
 
 GRADEBOOK = "gradebook.csv"
 
 
 def class_submissions(class_dir: Path, out_dir: Path | None = None) -> list[Path]:
-    """The submission folders of a class, sorted by name."""
+    """The submission folders (and .zip files) of a class, sorted by name."""
     class_dir = Path(class_dir)
     if not class_dir.is_dir():
         raise UsageError(f"{class_dir}: not a folder of submissions")
     out = out_dir.resolve() if out_dir else None
     subs = [p for p in sorted(class_dir.iterdir())
-            if p.is_dir() and not p.name.startswith(".") and not p.is_symlink()
+            if not p.name.startswith(".") and not p.is_symlink()
+            and (p.is_dir() or (p.is_file() and p.suffix.lower() == ".zip"))
             and (out is None or p.resolve() != out)]
     if not subs:
         raise UsageError(f"{class_dir}: no submission folders in it")
+    names: dict[str, Path] = {}
+    for p in subs:
+        other = names.setdefault(submission_name(p), p)
+        if other != p:
+            raise UsageError(f"{class_dir}: {printable(other.name)} and {printable(p.name)} are "
+                             f"the same submission name; keep one")
     return subs
 
 
@@ -41,19 +55,70 @@ _GRADER: Grader | None = None
 
 
 def _grade_one(path: Path) -> tuple[str, str]:
-    result = _GRADER.grade(path)
-    return path.name, result.to_json()
+    name = submission_name(path)
+    try:
+        result = _GRADER.grade(path)
+    except Exception as err:  # not gradable (UsageError), or a grader bug: this submission only
+        result = _not_graded(_GRADER, path, err)
+    return name, result.to_json()
+
+
+def _not_graded(grader: Grader, path: Path, err: Exception) -> SubmissionResult:
+    if isinstance(err, UsageError):
+        why = printable(err)
+    else:
+        why = f"the grader failed on this submission ({type(err).__name__}: {printable(err)[:300]})"
+        print(f"nnla: {printable(path.name)}: {why}", file=sys.stderr)
+    result = SubmissionResult(
+        submission=submission_name(path), course=grader.course.title,
+        course_version=grader.course.version, seed=grader.seed, isolation=grader.isolation.level,
+        score=0.0, max_score=sum(ex.points for ex in grader.exercises), notes=[why])
+    for ex in grader.exercises:
+        result.exercises[ex.module] = grader._blank(ex, "error", why, why)
+    return result
+
+
+def _previous_result(path: Path, grader: Grader) -> str | None:
+    """The JSON of an earlier run for the same course version, seed and exercises, if any."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("exercises"), dict):
+        return None
+    same = (data.get("course") == grader.course.title
+            and data.get("course_version") == grader.course.version
+            and data.get("seed") == grader.seed
+            and list(data["exercises"]) == [ex.module for ex in grader.exercises])
+    return text if same else None
 
 
 def grade_class(grader: Grader, submissions: list[Path], out_dir: Path, jobs: int = 1,
-                on_done: Callable[[str, SubmissionResult], None] | None = None) -> list[dict]:
-    """Grade every submission, write its JSON, and return the results in submission order."""
+                on_done: Callable[[str, SubmissionResult], None] | None = None,
+                resume: bool = False) -> list[dict]:
+    """Grade every submission, write its JSON, and return the results in submission order.
+
+    ``resume``: keep (and report through ``on_done``) results already in ``out_dir`` for the
+    same course version, seed and exercises; grade only the others.
+    """
     global _GRADER
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    grader.prepare()
+    # Learner code must not see the class (other submissions) nor the results.
+    grader.isolation = grader.isolation.with_hidden(out_dir, *{p.parent for p in submissions})
     _GRADER = grader
     texts: dict[str, str] = {}
+    names = {p: submission_name(p) for p in submissions}
+    if resume:
+        kept = {p: _previous_result(out_dir / f"{names[p]}.json", grader) for p in submissions}
+        for stale in out_dir.glob(".*.json.*.tmp"):   # half-written by a run that was killed
+            stale.unlink(missing_ok=True)
+    else:
+        kept = {}
+    todo = [p for p in submissions if kept.get(p) is None]
+    if todo:
+        grader.prepare()
 
     def finish(name: str, text: str) -> None:
         write_atomic(out_dir / f"{name}.json", text)
@@ -61,15 +126,21 @@ def grade_class(grader: Grader, submissions: list[Path], out_dir: Path, jobs: in
         if on_done:
             on_done(name, json.loads(text))
 
-    if jobs <= 1:
-        for path in submissions:
+    for path in submissions:
+        if kept.get(path) is not None:
+            texts[names[path]] = kept[path]
+            if on_done:
+                on_done(names[path], json.loads(kept[path]))
+    if jobs <= 1 or len(todo) <= 1:
+        for path in todo:
             finish(*_grade_one(path))
     else:
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            for name, text in pool.map(_grade_one, submissions):
-                finish(name, text)
-    results = [json.loads(texts[p.name]) for p in submissions]
+            # Written as each one finishes: a run killed now loses only what was in progress.
+            for future in as_completed([pool.submit(_grade_one, p) for p in todo]):
+                finish(*future.result())
+    results = [json.loads(texts[names[p]]) for p in submissions]
     write_atomic(out_dir / GRADEBOOK, gradebook_csv(grader.course, results))
     return results
 

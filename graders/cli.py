@@ -7,6 +7,7 @@ Exit status: 0 when the command ran (whatever the scores), 1 when a check it per
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -78,8 +79,51 @@ def _failures(result: dict) -> str:
     return "\n".join(parts)
 
 
+def _grade_class(args, course, grader, subs) -> int:
+    """A class run: progress, results, gradebook, feedback files, the summary and the report."""
+    import time
+
+    from .classrun import grade_class
+    from .learner_feedback import FEEDBACK_DIR, write_feedback
+    from .progress import ClassProgress, print_summary
+    from .report import REPORT, RunInfo, write_report
+
+    out = Path(args.out)
+    report = Path(args.report) if args.report else out / REPORT
+    try:
+        report.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"cannot write the report to {report}: {err.strerror or err}") from None
+    visibility = args.hidden_details or getattr(course.grading, "hidden_details", "full")
+    says = {(m, c.function, c.name): c.says for m, checks in grader.checks.items() for c in checks}
+    started = time.monotonic()
+    with ClassProgress(len(subs), mode=args.progress) as progress:
+        def done(name, result):
+            write_feedback(course, result, out, visibility=visibility, says=says)
+            progress.done(name, result)
+
+        results = grade_class(grader, subs, out, jobs=args.jobs, on_done=done,
+                              resume=getattr(args, "resume", False))
+    elapsed = time.monotonic() - started  # for the report only: never in the result JSONs
+    print_summary(course, results, elapsed=elapsed, troubled=progress.tally.troubled)
+    run = RunInfo(elapsed_s=elapsed, jobs=args.jobs, examples=grader.n_examples,
+                  time_limit=grader.limits.time_limit, memory_limit_mb=grader.limits.memory_mb)
+    try:
+        write_report(report, course, results, run=run, feedback_dir=out / FEEDBACK_DIR, says=says)
+    except OSError as err:
+        raise UsageError(f"cannot write the report to {report}: {err.strerror or err}") from None
+    print(f"\nwrote {len(results)} results and {out / 'gradebook.csv'}")
+    if args.lms:
+        from .lms import write_lms_gradebook
+
+        print(f"{args.lms.capitalize()} gradebook: {write_lms_gradebook(course, results, out, args.lms, args.lms_column)}")
+    print(f"feedback for learners: {out / FEEDBACK_DIR}{os.sep} (.md and .html)")
+    print(f"class report: {report}")
+    return 0
+
+
 def cmd_grade(args) -> int:
-    from .classrun import class_submissions, grade_class
+    from .classrun import class_submissions
     from .results import write_atomic
     from .runner import Grader
 
@@ -90,6 +134,14 @@ def cmd_grade(args) -> int:
         raise UsageError("give either a SUBMISSION or --class DIR, not both")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if (args.lms or args.lms_column) and args.class_dir is None:
+        raise UsageError("--lms and --lms-column need --class DIR --out OUTDIR")
+    if args.lms_column is not None and not args.lms:
+        raise UsageError("--lms-column needs --lms canvas|moodle")
+    if args.lms_column is not None:
+        from .lms import check_column
+
+        check_column(args.lms_column)
     if args.class_dir is not None:
         if args.out is None:
             raise UsageError("--class needs --out OUTDIR")
@@ -102,21 +154,13 @@ def cmd_grade(args) -> int:
         path = Path(args.submission)
         if not path.exists():
             raise UsageError(f"{path}: no such submission")
-        if not path.is_dir():
-            raise UsageError(f"{path}: a submission must be a folder")
+        if not path.is_dir() and path.suffix.lower() != ".zip":
+            raise UsageError(f"{path}: a submission must be a folder or a .zip file")
     grader = Grader(course, seed=args.seed, only=args.only)
     if grader.isolation.warning:
         print(f"warning: {grader.isolation.warning}", file=sys.stderr)
     if args.class_dir is not None:
-        def progress(name, result):
-            print(f"graded {name}: {result['score']}/{result['max_score']}", flush=True)
-
-        results = grade_class(grader, subs, Path(args.out), jobs=args.jobs, on_done=progress)
-        print()
-        for r in results:
-            print(_summary(r))
-        print(f"\nwrote {len(results)} results and {Path(args.out) / 'gradebook.csv'}")
-        return 0
+        return _grade_class(args, course, grader, subs)
     result = grader.grade(path)
     data = result.to_dict()
     if args.json:
@@ -145,9 +189,26 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--json", metavar="FILE", help="also write the result JSON here")
     grade.add_argument("--jobs", type=int, default=1, metavar="N", help="submissions graded at once")
     grade.add_argument("--seed", type=int, default=None, help="override the course seed")
+    grade.add_argument("--resume", action="store_true",
+                       help="with --class: skip submissions already graded in OUTDIR with the "
+                            "same course version, seed and exercises")
     grade.add_argument("--only", action="append", metavar="EXERCISE",
                        help="grade only this exercise (repeatable)")
     grade.add_argument("-v", "--verbose", action="store_true", help="show every failed check")
+    grade.add_argument("--report", metavar="FILE",
+                       help="where the class report goes (default: OUTDIR/report.html)")
+    grade.add_argument("--hidden-details", choices=("full", "property", "score"), default=None,
+                       help="what learners' feedback files show of a failed hidden check: the "
+                            "property and its counterexample (full, the default), the property "
+                            "only, or only each exercise's score")
+    grade.add_argument("--lms", choices=("canvas", "moodle"), default=None,
+                       help="class runs: also write OUTDIR/gradebook-<lms>.csv for Canvas or Moodle to import")
+    grade.add_argument("--lms-column", metavar="NAME", default=None,
+                       help="the LMS gradebook's total column (default: the course title); "
+                            "exercise columns are 'NAME: <exercise title>'")
+    grade.add_argument("--progress", choices=("auto", "bar", "plain", "none"), default="auto",
+                       help="class runs: a live bar (on a terminal), one line per submission "
+                            "(otherwise), or nothing")
     grade.set_defaults(run=cmd_grade)
 
     sync = sub.add_parser("sync", help="write exercises/ stubs from solutions/")
@@ -160,6 +221,20 @@ def build_parser() -> argparse.ArgumentParser:
     for module in _command_modules():
         module.register(sub)
     return parser
+
+
+def export_subparsers(sub):
+    """The ``export`` command's subparsers (``nnla export nbgrader|gradescope ...``), made once.
+
+    Feature modules call this from ``register``; whichever comes first creates ``export``.
+    """
+    targets = getattr(sub, "_nnla_export_targets", None)
+    if targets is None:
+        export = sub.add_parser("export", help="write the course for another system (nbgrader, Gradescope)")
+        targets = export.add_subparsers(dest="target", metavar="TARGET", required=True,
+                                        parser_class=_Parser)
+        sub._nnla_export_targets = targets
+    return targets
 
 
 # Feature modules that add their own subcommands through ``register(subparsers)``.

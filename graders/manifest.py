@@ -18,7 +18,9 @@ COURSE_FILE = "course.toml"
 
 _TOP_KEYS = {"title", "version", "grading", "unit", "exercise"}
 _UNIT_KEYS = {"name", "title"}
-_GRADING_KEYS = {"seed", "examples", "time_limit", "memory_limit_mb"}
+_GRADING_KEYS = {"seed", "examples", "time_limit", "memory_limit_mb", "hidden_visibility"}
+# When learners see each hidden check's result on Gradescope (its visibility values).
+HIDDEN_VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 _EXERCISE_KEYS = {"module", "title", "unit", "functions", "points", "hint", "concept", "forbidden"}
 
 
@@ -30,6 +32,7 @@ class Grading:
     examples: int = 60
     time_limit: float = 2.0
     memory_limit_mb: int = 1024
+    hidden_visibility: str = "after_due_date"   # Gradescope: when each hidden check's details show
 
 
 @dataclass(frozen=True)
@@ -110,8 +113,10 @@ def _parse_grading(table: dict) -> Grading:
         raise UsageError("[grading]: time_limit must be a positive number of seconds")
     if not isinstance(g.memory_limit_mb, int) or isinstance(g.memory_limit_mb, bool) or g.memory_limit_mb < 64:
         raise UsageError("[grading]: memory_limit_mb must be an integer of at least 64")
+    if g.hidden_visibility not in HIDDEN_VISIBILITIES:
+        raise UsageError(f"[grading]: hidden_visibility must be one of {', '.join(HIDDEN_VISIBILITIES)}")
     return Grading(seed=g.seed, examples=g.examples, time_limit=float(g.time_limit),
-                   memory_limit_mb=g.memory_limit_mb)
+                   memory_limit_mb=g.memory_limit_mb, hidden_visibility=g.hidden_visibility)
 
 
 def _parse_exercise(table: dict, index: int) -> Exercise:

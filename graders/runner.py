@@ -61,7 +61,7 @@ class Grader:
         self.exercises = [ex for ex in course.exercises if only is None or ex.module in only]
         self.seed = course.grading.seed if seed is None else seed
         self.n_examples = examples or course.grading.examples
-        self.isolation = isolation or containment.detect()
+        self.isolation = (isolation or containment.detect()).with_hidden(course.root)
         self.limits = Limits(time_limit=course.grading.time_limit,
                              memory_mb=course.grading.memory_limit_mb)
         self.checks = course_checks(course, only)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from . import suite
+from graders import suite
 from .conftest import ROOT, checked_modules
 
 

@@ -10,7 +10,7 @@ import pytest
 from graders.classrun import grade_class
 from graders.results import STATUSES
 
-from . import suite
+from graders import suite
 from .conftest import ROOT
 
 

@@ -25,8 +25,11 @@ from . import containment, wire
 
 HERE = Path(__file__).parent
 OUTPUT_CAP = 64 * 1024          # bytes of printed output kept per call
+OUTPUT_RESET = 1 << 20          # the output file is emptied once it holds this much
 REPLY_CAP = 64 << 20            # bytes of array data a reply may carry
 STARTUP_TIMEOUT = 30.0          # seconds for a fresh interpreter to import numpy
+TEARDOWN_TIMEOUT = 5.0          # seconds for a killed sandbox's processes to be gone
+RUNTIME_FILES = ("worker.py", "wire.py", "catalogue.py")  # what the learner process runs
 
 
 @dataclass(frozen=True)
@@ -35,11 +38,31 @@ class Limits:
     memory_mb: int = 1024            # address space on top of the interpreter's own
     open_files: int = 64
     file_bytes: int = 8 << 20        # largest file learner code may write (printed output included)
-    processes: int = 64
+    processes: int = 64              # processes and threads of the sandbox's uid
+    exercise_seconds: float | None = None  # all calls of one exercise together (None: default)
+
+    @property
+    def exercise_budget(self) -> float:
+        """Wall-clock seconds one exercise's calls and imports may take in total."""
+        if self.exercise_seconds is not None:
+            return float(self.exercise_seconds)
+        return max(30.0, 15 * self.time_limit)
 
     def describe_memory(self) -> str:
         mb = self.memory_mb
         return f"{mb // 1024} GiB" if mb % 1024 == 0 else f"{mb} MB"
+
+
+_CONTROL = {c: "\ufffd" for c in [*range(0, 9), *range(11, 32), *range(127, 160)]}
+
+
+def clean_text(value, limit: int = 2000) -> str:
+    """Learner-supplied text made safe to store and print: valid UTF-8, no control characters
+    (terminal escapes) but newlines and tabs, at most ``limit`` characters."""
+    text = value if isinstance(value, str) else str(value)
+    text = text[:limit].replace("\r\n", "\n")
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> '?'
+    return text.translate(_CONTROL)
 
 
 @dataclass
@@ -69,55 +92,128 @@ class LearnerProcess:
     def __init__(self, submission_dir: Path, limits: Limits, isolation: containment.Isolation):
         self.limits = limits
         self.isolation = isolation
-        self.root = Path(tempfile.mkdtemp(prefix="nnla-"))
+        self.root = Path(tempfile.mkdtemp(prefix="nnla-"))   # private (0700): never in the sandbox
         self.runtime = self.root / "runtime"
-        self.work = self.root / "work"
+        self.work = self.root / "work"                     # the cwd at level "process"
         self.submission = Path(submission_dir)
         self.runtime.mkdir()
         self.work.mkdir()
-        for name in ("worker.py", "wire.py"):
+        os.chmod(self.runtime, 0o755)
+        for name in RUNTIME_FILES:
+            if not (HERE / name).exists():
+                continue
             shutil.copyfile(HERE / name, self.runtime / name)
+            os.chmod(self.runtime / name, 0o644)
+        self.slot: containment.Slot | None = None
         self.proc: subprocess.Popen | None = None
         self.module: str | None = None
+        self._ns_pidfd = -1
+        self._out_w = self._out_r = -1
         self._output_offset = 0
+        self._spent: dict[str, float] = {}   # module -> seconds its imports and calls took
 
     # --- lifecycle ------------------------------------------------------------------------------
     def _start(self) -> None:
+        if self.isolation.level == "bwrap" and self.slot is None:
+            try:
+                self.slot = containment.Slot.acquire()
+            except (OSError, containment.ContainmentError) as err:
+                raise _Dead(Outcome("limit", error="crash",
+                                    message=f"could not be started ({clean_text(err, 300)})")) from None
+        self._close_output()
+        out = self.root / "output.txt"
+        self._out_w = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        self._out_r = os.open(out, os.O_RDONLY | os.O_CLOEXEC)
+        self._output_offset = 0
         cmd_r, cmd_w = os.pipe()
         reply_r, reply_w = os.pipe()
         status_r, status_w = os.pipe()
-        config = json.dumps({"submission": str(self.submission), "fds": [cmd_r, reply_w, status_w],
-                             "pid_namespace": self.isolation.pid_namespace})
-        argv = containment.command(self.isolation, self.runtime, self.submission, self.work, config)
-        stderr = open(self.work / "worker-stderr.txt", "wb")
+        config = {"fds": [cmd_r, reply_w, status_w], "pid_namespace": self.isolation.pid_namespace,
+                  "paths": containment.library_paths()}
+        if not self.isolation.contained:
+            config["parent"] = os.getpid()   # the zygote cleans up (SIGTERM) if we die
+        stderr = open(self.root / "worker-stderr.txt", "wb")
         try:
-            self.proc = subprocess.Popen(
-                argv, cwd=self.work, env=containment.environment(self.work), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=stderr, pass_fds=(cmd_r, reply_w, status_w),
-                start_new_session=True)
+            launch = containment.plan(self.isolation, self.runtime, self.submission, self.work, config,
+                                      slot=self.slot)
+            started = containment.spawn(launch, pass_fds=(cmd_r, reply_w, status_w),
+                                        stdout=self._out_w, stderr=stderr)
+        except (OSError, containment.ContainmentError) as err:
+            for fd in (cmd_w, reply_r, status_r):
+                os.close(fd)
+            stderr.close()
+            why = self._stderr_tail() or str(err)
+            raise _Dead(Outcome("limit", error="crash",
+                                message=f"could not be started ({clean_text(why, 300)})")) from None
         finally:
             stderr.close()
             for fd in (cmd_r, reply_w, status_w):
                 os.close(fd)
+        self.proc, self._ns_pidfd = started.proc, started.ns_pidfd
         self.cmd, self.reply, self.status = cmd_w, reply_r, status_r
         for fd in (self.cmd, self.reply, self.status):
             os.set_blocking(fd, False)
         self._buffer = bytearray()
         self._status_buffer = bytearray()
+        hello = self._read_status(wait=STARTUP_TIMEOUT)  # the interpreter and numpy are loaded
+        if not hello or hello.get("started") is not True:
+            self.kill()
+            why = self._stderr_tail()
+            raise _Dead(Outcome("limit", error="crash", message="could not be started" +
+                                (f" ({clean_text(why, 300)})" if why else "")))
+
+    def _stderr_tail(self) -> str:
+        """The last line the worker (or bwrap) wrote to its stderr: why it did not start."""
+        try:
+            with open(self.root / "worker-stderr.txt", "rb") as f:
+                f.seek(max(0, os.fstat(f.fileno()).st_size - 2000))
+                lines = [l for l in f.read().decode("utf-8", "replace").splitlines() if l.strip()]
+        except OSError:
+            return ""
+        return lines[-1] if lines else ""
 
     def kill(self) -> None:
-        """Kill the worker and everything it started; the next open starts a fresh one."""
+        """Kill the worker and everything it started; the next open starts a fresh one.
+
+        In a sandbox: SIGKILL to bwrap, whose pid 1 then dies (--die-with-parent) and takes the
+        whole PID namespace with it; we return once the kernel has reaped all of it (the pidfd
+        of pid 1 turns readable). At level ``process``: SIGTERM asks the zygote to kill its
+        session and every orphan re-parented to it (it is a subreaper), then its group is killed.
+        """
         if self.proc is None:
             return
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        try:
+        if self._ns_pidfd >= 0:
             self.proc.kill()
-        except OSError:
-            pass
-        self.proc.wait()
+            self.proc.wait()
+            ready, _, _ = select.select([self._ns_pidfd], [], [], TEARDOWN_TIMEOUT)
+            os.close(self._ns_pidfd)
+            self._ns_pidfd = -1
+            if not ready and self.slot is not None:  # should not happen: kill the uid's processes
+                for _ in range(10):
+                    left = containment.processes_of_uid(self.slot.uid)
+                    if not left:
+                        break
+                    for pid in left:
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                        except OSError:
+                            pass
+                    time.sleep(0.05)
+        else:
+            try:
+                self.proc.send_signal(signal.SIGTERM)
+                self.proc.wait(timeout=2.0)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            try:
+                self.proc.kill()
+            except OSError:
+                pass
+            self.proc.wait()
         for fd in (self.cmd, self.reply, self.status):
             try:
                 os.close(fd)
@@ -126,9 +222,21 @@ class LearnerProcess:
         self.proc = None
         self.module = None
 
+    def _close_output(self) -> None:
+        for fd in (self._out_w, self._out_r):
+            if fd >= 0:
+                os.close(fd)
+        self._out_w = self._out_r = -1
+
     def close(self) -> None:
-        self.kill()
-        shutil.rmtree(self.root, ignore_errors=True)
+        try:
+            self.kill()
+        finally:
+            self._close_output()
+            if self.slot is not None:
+                self.slot.release()
+                self.slot = None
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self):
         return self
@@ -202,83 +310,121 @@ class LearnerProcess:
             if not chunk:
                 return None
             self._status_buffer += chunk
+            if len(self._status_buffer) > 65536:
+                return None
         line, _, rest = bytes(self._status_buffer).partition(b"\n")
         self._status_buffer = bytearray(rest)
         try:
             status = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         return status if isinstance(status, dict) else None
 
     def _death(self) -> Outcome:
         """The session died: say how, and leave the zygote ready (or gone) for the next open."""
         status = self._read_status(wait=2.0)
-        self._buffer.clear()
-        try:
-            while os.read(self.reply, 1 << 16):  # discard a half-written reply
-                pass
-        except (BlockingIOError, OSError):
-            pass
+        self._drain()
         self.module = None
         if status is None:
             self.kill()
             return Outcome("limit", error="crash", message="the learner process died")
         if "signal" in status:
-            name = _signal_name(int(status["signal"]))
+            try:
+                name = _signal_name(int(status["signal"]))
+            except (TypeError, ValueError):
+                name = "a signal"
             if name == "SIGXCPU":
                 return Outcome("limit", error="cpu", message="exceeded its CPU time limit")
             return Outcome("limit", error="crash", message=f"crashed (killed by {name})")
-        code = status.get("exit")
+        code = clean_text(status.get("exit"), 20)
         return Outcome("limit", error="crash", message=f"ended the process (exit status {code})")
+
+    def _drain(self) -> None:
+        """Discard unread reply data: half-written or forged frames of a session that is over.
+
+        Called once the session is known to be dead (the zygote reported it, after killing
+        everything it left), so nothing can write to the reply pipe any more.
+        """
+        self._buffer.clear()
+        try:
+            while os.read(self.reply, 1 << 16):
+                pass
+        except (BlockingIOError, OSError):
+            pass
 
     def _garbage(self, message: str) -> Outcome:
         self.kill()
         return Outcome("limit", error="crash", message=message)
 
-    def _timeout(self, what: str) -> Outcome:
+    def _timeout(self, what: str, limit: float) -> Outcome:
         self.kill()
-        seconds = f"{self.limits.time_limit:g}"
-        return Outcome("limit", error="timeout", message=f"{what} timed out after {seconds} s")
+        if limit < self.limits.time_limit:
+            return Outcome("limit", error="timeout",
+                           message=f"{what} used up this exercise's time budget "
+                                   f"({self.limits.exercise_budget:g} s in total)")
+        return Outcome("limit", error="timeout", message=f"{what} timed out after {limit:g} s")
+
+    # --- the time budget of one exercise ---------------------------------------------------------
+    def _allowance(self, module: str) -> float:
+        """Seconds the next call (or import) of ``module`` may take."""
+        left = self.limits.exercise_budget - self._spent.get(module, 0.0)
+        return min(self.limits.time_limit, left)
+
+    def _over_budget(self, what: str) -> Outcome:
+        return Outcome("limit", error="timeout",
+                       message=f"{what} not run: this exercise used up its time budget "
+                               f"({self.limits.exercise_budget:g} s in total)")
+
+    def _charge(self, module: str, started: float) -> None:
+        self._spent[module] = self._spent.get(module, 0.0) + (time.monotonic() - started)
 
     # --- the API the runner uses ----------------------------------------------------------------
     def open(self, module: str, functions: list[str]) -> OpenResult:
         """Start a session that imports ``module``; import time counts against the time limit."""
         if self.module is not None:
             self.end_session()
+        allowance = self._allowance(module)
+        if allowance <= 0:
+            return OpenResult(False, error=self._over_budget(f"importing {module}"))
         if self.proc is None:
-            self._start()
-            startup = STARTUP_TIMEOUT
+            try:
+                self._start()
+            except _Dead as dead:
+                return OpenResult(False, error=dead.outcome)
         else:
-            startup = 0.0
-        mem = self.limits.memory_mb << 20
-        limits = {"memory_bytes": mem + (1 << 30), "open_files": self.limits.open_files,
+            self._drain()  # no session is running: whatever is unread is stale
+        limits = {"memory_bytes": self.limits.memory_mb << 20, "open_files": self.limits.open_files,
                   "file_bytes": self.limits.file_bytes, "processes": self.limits.processes,
                   "core": 0, "cpu_seconds_per_call": max(1, int(self.limits.time_limit + 0.999)),
-                  "cpu_seconds_total": 600, "reply_bytes": REPLY_CAP}
-        deadline = time.monotonic() + startup + self.limits.time_limit
-        self._output_offset = 0
+                  "cpu_seconds_total": int(self.limits.exercise_budget) + 2, "reply_bytes": REPLY_CAP}
+        began = time.monotonic()
+        deadline = began + allowance
+        self._reset_output()
         try:
             self._send({"op": "open", "module": module, "functions": functions, "limits": limits},
                        [], deadline)
             header, _ = self._receive(deadline)
         except TimeoutError:
-            return OpenResult(False, error=self._timeout("importing the module"))
+            return OpenResult(False, error=self._timeout("importing the module", allowance))
         except _Dead as dead:
             return OpenResult(False, error=dead.outcome)
+        finally:
+            self._charge(module, began)
         self.module = module
         if header.get("op") == "import_error":
             self._read_status(wait=2.0)
             self.module = None
-            message = str(header.get("message", ""))[:2000]
+            message = clean_text(header.get("message", ""))
             line = header.get("line")
-            if isinstance(line, int):
+            if type(line) is int:
                 message = f"line {line}: {message}"
-            error = Outcome("raised", error=str(header.get("type", "Exception"))[:100], message=message,
-                            output=self._new_output(module))
+            error = Outcome("raised", error=clean_text(header.get("type", "Exception"), 100),
+                            message=message, output=self._new_output(module))
             return OpenResult(False, error=error)
         if header.get("op") != "ready" or not isinstance(header.get("missing"), list):
             return OpenResult(False, error=self._garbage("did not start properly"))
-        return OpenResult(True, missing=[str(m) for m in header["missing"]])
+        missing = [f for f in functions if f in header["missing"]]
+        return OpenResult(True, missing=missing)
 
     def end_session(self) -> None:
         if self.module is None or self.proc is None:
@@ -289,6 +435,8 @@ class LearnerProcess:
             self._receive(deadline)
             if self._read_status(wait=2.0) is None:
                 self.kill()
+            else:
+                self._drain()
         except (TimeoutError, _Dead):
             self.kill()
         self.module = None
@@ -296,23 +444,30 @@ class LearnerProcess:
     def call(self, call: Call) -> Outcome:
         """Run one learner call in the open session."""
         assert self.module is not None, "open a module first"
+        module = self.module
+        allowance = self._allowance(module)
+        if allowance <= 0:
+            return self._over_budget(f"{call.function}()")
         blobs: list[bytes] = []
         header = {"op": "call", "function": call.function,
                   "args": wire.encode(list(call.args.args), blobs),
                   "kwargs": wire.encode(dict(call.args.kwargs), blobs),
                   "return_args": call.return_args}
-        deadline = time.monotonic() + self.limits.time_limit
-        module = self.module
+        began = time.monotonic()
+        deadline = began + allowance
         try:
             self._send(header, blobs, deadline)
             reply, reply_blobs = self._receive(deadline)
         except TimeoutError:
-            outcome = self._timeout(f"{call.function}()")
+            self._charge(module, began)
+            outcome = self._timeout(f"{call.function}()", allowance)
             outcome.output = self._new_output(module)
             return outcome
         except _Dead as dead:
+            self._charge(module, began)
             dead.outcome.output = self._new_output(module)
             return dead.outcome
+        self._charge(module, began)
         outcome = self._parse_reply(reply, reply_blobs, call)
         outcome.output = self._new_output(module)
         return outcome
@@ -320,14 +475,14 @@ class LearnerProcess:
     def _parse_reply(self, reply: dict, blobs: list[bytes], call: Call) -> Outcome:
         op = reply.get("op")
         if op == "raised":
-            error = str(reply.get("type", "Exception"))[:100]
-            message = str(reply.get("message", ""))[:2000]
+            error = clean_text(reply.get("type", "Exception"), 100)
+            message = clean_text(reply.get("message", ""))
             if error == "MemoryError":
                 return Outcome("limit", error="memory",
                                message=f"exceeded {self.limits.describe_memory()} memory")
             return Outcome("raised", error=error, message=message)
         if op == "bad_value":
-            return Outcome("limit", error="bad_value", message=str(reply.get("message", ""))[:500])
+            return Outcome("limit", error="bad_value", message=clean_text(reply.get("message", ""), 500))
         if op == "value":
             try:
                 value = wire.decode(reply.get("value"), blobs)
@@ -335,28 +490,39 @@ class LearnerProcess:
                 if call.return_args and "args_after" in reply:
                     raw = wire.decode(reply["args_after"], blobs)
                     if isinstance(raw, dict) and isinstance(raw.get("args"), list):
-                        after = Args(tuple(raw["args"]), raw.get("kwargs") or {})
-            except wire.WireError as err:
-                return Outcome("limit", error="bad_value", message=f"returned unreadable data ({err})")
+                        kwargs = raw.get("kwargs")
+                        after = Args(tuple(raw["args"]), kwargs if isinstance(kwargs, dict) else {})
+            except (wire.WireError, RecursionError) as err:
+                return Outcome("limit", error="bad_value",
+                               message=f"returned unreadable data ({clean_text(err, 200)})")
             note = reply.get("note", "")
             return Outcome("value", value=value, args_after=after,
-                           note=note[:200] if isinstance(note, str) else "")
+                           note=clean_text(note, 200) if isinstance(note, str) else "")
         return self._garbage("sent a reply the grader does not understand")
+
+    # --- printed output ---------------------------------------------------------------------------
+    def _reset_output(self) -> None:
+        """A new session starts with an empty output file (the child appends: O_APPEND)."""
+        if self._out_w >= 0:
+            os.ftruncate(self._out_w, 0)
+        self._output_offset = 0
 
     def _new_output(self, module: str | None) -> str:
         """What the session printed since the last call (the first OUTPUT_CAP bytes of it)."""
-        if module is None:
+        if module is None or self._out_r < 0:
             return ""
-        path = self.work / f"output-{module}.txt"
         try:
-            with open(path, "rb") as f:
-                f.seek(self._output_offset)
-                data = f.read(OUTPUT_CAP + 1)
-                size = os.fstat(f.fileno()).st_size
+            size = os.fstat(self._out_r).st_size
+            if size <= self._output_offset:
+                self._output_offset = min(self._output_offset, size)
+                return ""
+            data = os.pread(self._out_r, OUTPUT_CAP + 1, self._output_offset)
         except OSError:
             return ""
-        self._output_offset = max(size, self._output_offset)
-        text = data[:OUTPUT_CAP].decode("utf-8", errors="replace")
+        self._output_offset = size
+        if size >= OUTPUT_RESET:  # keep the file small: the next call starts from empty
+            self._reset_output()
+        text = clean_text(data[:OUTPUT_CAP].decode("utf-8", errors="replace"), OUTPUT_CAP)
         if len(data) > OUTPUT_CAP:
             text += f"\n[... output cut at {OUTPUT_CAP // 1024} KiB]"
         return text

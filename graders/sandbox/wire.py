@@ -8,7 +8,9 @@ with ``allow_pickle=False``. Values are encoded as JSON trees:
   the last axis, so the receiver gets a genuinely non-contiguous array);
 - ``{"t": [...]}`` a tuple, ``{"l": [...]}`` a list, ``{"d": {key: ...}}`` a dict with str keys;
 - ``{"n": null}`` None, ``{"p": value}`` a JSON-safe Python scalar (bool, int, float, str);
-- ``{"x": "typename"}`` something that cannot travel (only ever sent by the learner side).
+- ``{"x": "typename"}`` something that cannot travel (only ever sent by the learner side);
+- ``{"f": name, "p": {...}}`` a trusted function from ``catalogue.py`` with its parameters (sent
+  to the learner only: :func:`decode` refuses it unless told where it is, see ``functions``).
 
 This module is imported by both sides and, inside the sandbox, runs next to learner code: it
 imports nothing but the standard library and numpy.
@@ -22,6 +24,11 @@ import math
 import struct
 
 import numpy as np
+
+try:  # in the grader: part of the graders.sandbox package
+    from . import catalogue
+except ImportError:  # in the learner process: copied next to this file
+    import catalogue
 
 MAX_HEADER = 1 << 20           # 1 MiB of JSON per frame
 MAX_DEPTH = 8                  # nesting of tuples/lists/dicts in a value
@@ -82,11 +89,21 @@ def encode(value, blobs: list[bytes], *, budget: list[int] | None = None, depth:
         if strided:
             node["s"] = 2
         return node
+    if isinstance(value, catalogue.Received):  # learner side: a function never goes back as one
+        return {"x": "function"}
+    if isinstance(value, catalogue.Catalogued):
+        return {"f": value.name, "p": encode(dict(value.params), blobs, budget=budget, depth=depth + 1)}
     raise WireError(type(value).__name__)
 
 
-def decode(node, blobs: list[bytes], *, depth: int = 0):
-    """Inverse of :func:`encode`; validates structure and never unpickles."""
+def decode(node, blobs: list[bytes], *, depth: int = 0, functions: str | None = None):
+    """Inverse of :func:`encode`; validates structure and never unpickles.
+
+    ``{"f": name, ...}`` (a catalogue function) is refused unless ``functions`` says who reads
+    it: ``"learner"`` (the learner process reading the grader's commands: a
+    :class:`catalogue.Received`) or ``"grader"`` (the grader reading its own stored examples: a
+    :class:`catalogue.Catalogued`). Never pass it for what a learner process sent.
+    """
     if depth > MAX_DEPTH or not isinstance(node, dict) or len(node) not in (1, 2):
         raise WireError("malformed value")
     if "a" in node:
@@ -104,6 +121,8 @@ def decode(node, blobs: list[bytes], *, depth: int = 0):
         elif len(node) != 1:
             raise WireError("malformed array reference")
         return arr
+    if "f" in node:
+        return _decode_function(node, blobs, depth, functions)
     if len(node) != 1:
         raise WireError("malformed value")
     (tag, body), = node.items()
@@ -112,19 +131,41 @@ def decode(node, blobs: list[bytes], *, depth: int = 0):
     if tag == "p":
         if type(body) not in (bool, int, float, str):
             raise WireError("malformed scalar")
-        return body
+        return _text(body) if type(body) is str else body
     if tag in ("t", "l"):
         if not isinstance(body, list) or len(body) > MAX_ITEMS:
             raise WireError("malformed sequence")
-        items = [decode(v, blobs, depth=depth + 1) for v in body]
+        items = [decode(v, blobs, depth=depth + 1, functions=functions) for v in body]
         return tuple(items) if tag == "t" else items
     if tag == "d":
         if not isinstance(body, dict) or len(body) > MAX_ITEMS:
             raise WireError("malformed dict")
-        return {str(k): decode(v, blobs, depth=depth + 1) for k, v in body.items()}
+        return {_text(str(k)): decode(v, blobs, depth=depth + 1, functions=functions)
+                for k, v in body.items()}
     if tag == "x":
-        return Unsendable(str(body)[:100])
+        return Unsendable(_text(str(body)[:100]))
     raise WireError("unknown value tag")
+
+
+def _decode_function(node, blobs, depth, functions):
+    """``{"f": name, "p": params}`` -> the catalogue's callable (see :func:`decode`)."""
+    if functions not in ("learner", "grader"):
+        raise WireError("a function cannot be sent this way")
+    name = node.get("f")
+    if set(node) != {"f", "p"} or type(name) is not str or name not in catalogue.FUNCTIONS:
+        raise WireError("unknown function")
+    params = decode(node["p"], blobs, depth=depth + 1)
+    if not isinstance(params, dict):
+        raise WireError("malformed function parameters")
+    try:
+        return (catalogue.Received if functions == "learner" else catalogue.Catalogued)(name, params)
+    except ValueError as err:
+        raise WireError(f"bad function parameters ({err})") from None
+
+
+def _text(s: str) -> str:
+    """JSON may carry lone surrogates (``"\\udcff"``): they cannot be written out as UTF-8."""
+    return s if s.isascii() else s.encode("utf-8", "replace").decode("utf-8")
 
 
 class Unsendable:
@@ -146,7 +187,7 @@ def pack(header: dict, blobs: list[bytes] = ()) -> bytes:
 def unpack_header(raw: bytes) -> dict:
     try:
         header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # deep nesting: RecursionError
         raise WireError("header is not JSON") from None
     if not isinstance(header, dict) or not isinstance(header.get("blobs"), list) or \
             not all(type(n) is int and n >= 0 for n in header["blobs"]):

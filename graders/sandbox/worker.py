@@ -6,9 +6,12 @@ Runs as a script in its own process (inside the containment when available), cop
 The process starts as a *zygote*: it imports numpy once, then for each exercise the grader opens,
 forks a *session* child that imports the learner module and answers calls. File descriptors
 (numbers given in the config): commands from the grader, replies to the grader (both shared by
-zygote and session), and zygote -> grader status (closed in the session, so learner code cannot forge it).
+zygote and session), and zygote -> grader status (closed in the session, so learner code cannot
+forge it). Standard output and error are a file the grader reads back after each call (opened
+for appending, size-capped by RLIMIT_FSIZE); nothing printed is ever parsed.
 After a session ends the zygote kills whatever the session left behind, then reports
-``{"exit": code}`` or ``{"signal": n}`` on fd 5.
+``{"exit": code}`` or ``{"signal": n}`` on the status descriptor. On SIGTERM (the grader
+stopping it, or the grader dying: parent-death signal) it does the same cleanup and exits.
 """
 
 import ctypes
@@ -20,14 +23,10 @@ import signal
 import struct
 import sys
 
-import numpy as np
-
 RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, RUNTIME_DIR)  # -I leaves the script's folder off sys.path
-import wire  # noqa: E402
-
 CMD_FD, REPLY_FD, STATUS_FD = 3, 4, 5  # the real numbers come in the config
 MAX_MESSAGE = 2000
+np = wire = None                        # imported in main(), once sys.path is set
 
 
 # --- framing ------------------------------------------------------------------------------------
@@ -108,41 +107,87 @@ def learner_value(value, depth=0):
     return np.array(arr, copy=True), f"returned a {type(value).__name__}"
 
 
+def address_space_in_use():
+    """Bytes of address space this process uses now (VmSize), or None where unknown."""
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def set_limits(limits):
     mem = limits.get("memory_bytes")
     if mem:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+        base = address_space_in_use()
+        total = mem + (base if base is not None else 1 << 30)
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (total, total))
+        except (ValueError, OSError):
+            pass  # macOS: not supported
     for name, key in (("RLIMIT_NOFILE", "open_files"), ("RLIMIT_FSIZE", "file_bytes"),
                       ("RLIMIT_NPROC", "processes"), ("RLIMIT_CORE", "core")):
         value = limits.get(key)
-        if value is not None:
+        if value is not None and hasattr(resource, name):
             try:
                 resource.setrlimit(getattr(resource, name), (value, value))
             except (ValueError, OSError):
                 pass
     cpu = limits.get("cpu_seconds_total")
     if cpu:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        try:
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        except (ValueError, OSError):
+            pass
 
 
-def serve(command, submission_dir):
+def trusted_path_entries(extra):
+    """sys.path entries of the interpreter itself (stdlib, site-packages) and numpy's folder."""
+    roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
+                                           sys.base_exec_prefix) if p}
+    roots.update(os.path.realpath(p) for p in extra)
+    kept = []
+    for p in sys.path:
+        if not p or p == RUNTIME_DIR:
+            continue
+        real = os.path.realpath(p)
+        if any(real == r or real.startswith(r.rstrip("/") + "/") for r in roots):
+            kept.append(p)
+    return kept
+
+
+def only_standard_finders():
+    """Drop import hooks installed by .pth files (editable installs of the grader, say)."""
+    keep = []
+    for finder in sys.meta_path:
+        module = getattr(finder, "__module__", "") or getattr(type(finder), "__module__", "")
+        if module in ("_frozen_importlib", "_frozen_importlib_external", "importlib._bootstrap",
+                      "importlib._bootstrap_external"):
+            keep.append(finder)
+    sys.meta_path[:] = keep
+    sys.path_importer_cache.clear()
+
+
+def serve(command, config):
     """Import the learner module and answer calls until told to close."""
     os.close(STATUS_FD)
     os.setpgid(0, 0)
-    module_name = command["module"]
-    limits = command.get("limits", {})
-    out = os.open(f"output-{module_name}.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    os.close(out)
-    for stream in (sys.stdout, sys.stderr):  # write through, so a crash loses no output
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a flood of output fails the write, not us
+    os.dup2(1, 2)                                  # stdout is the grader's output file
+    for stream in (sys.stdout, sys.stderr):        # write through, so a crash loses no output
         try:
             stream.reconfigure(line_buffering=True, write_through=True)
         except (AttributeError, ValueError):
             pass
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a flood of output fails the write, not us
-    sys.path[:] = [submission_dir] + [p for p in sys.path if p and p != RUNTIME_DIR]
+    module_name = command["module"]
+    limits = command.get("limits", {})
+    sys.path[:] = [config["submission"]] + trusted_path_entries(config.get("paths", []))
+    only_standard_finders()
     set_limits(limits)
     try:
         import importlib
@@ -178,8 +223,8 @@ def flush_output():
 
 
 def answer_call(module, header, blobs, cpu_step, max_reply):
-    call_args = wire.decode(header["args"], blobs)
-    call_kwargs = wire.decode(header["kwargs"], blobs)
+    call_args = wire.decode(header["args"], blobs, functions="learner")  # from the grader: trusted
+    call_kwargs = wire.decode(header["kwargs"], blobs, functions="learner")
     if cpu_step:
         used = resource.getrusage(resource.RUSAGE_SELF)
         spent = int(used.ru_utime + used.ru_stime)
@@ -187,7 +232,10 @@ def answer_call(module, header, blobs, cpu_step, max_reply):
         soft = spent + int(cpu_step) + 1
         if hard != resource.RLIM_INFINITY:
             soft = min(soft, hard)
-        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+        try:
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+        except (ValueError, OSError):
+            pass
     function = getattr(module, header["function"], None)
     try:
         value = function(*call_args, **call_kwargs)
@@ -219,13 +267,12 @@ def answer_call(module, header, blobs, cpu_step, max_reply):
 
 # --- zygote -------------------------------------------------------------------------------------
 
-def become_subreaper():
-    """Orphans of a session are re-parented to us, so that we can find and kill them."""
+def _prctl(option, value):
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        return libc.prctl(option, value, 0, 0, 0) == 0
     except Exception:
-        pass
+        return False
 
 
 def kill_leftovers(session_pgid, in_pid_namespace):
@@ -234,19 +281,23 @@ def kill_leftovers(session_pgid, in_pid_namespace):
             os.kill(-1, signal.SIGKILL)  # every process in our namespace but us (and its init)
         except OSError:
             pass
-    else:
+    elif session_pgid > 0:
         try:
             os.killpg(session_pgid, signal.SIGKILL)
         except OSError:
             pass
-    while True:  # reap everything re-parented to us
+    while True:  # reap everything re-parented to us (we are a subreaper)
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             # Descendants that left the process group are still alive: find them by parent.
-            for pid_s in os.listdir("/proc"):
+            try:
+                entries = os.listdir("/proc")
+            except OSError:
+                entries = []
+            for pid_s in entries:
                 if pid_s.isdigit():
                     try:
                         with open(f"/proc/{pid_s}/stat") as f:
@@ -262,25 +313,41 @@ def kill_leftovers(session_pgid, in_pid_namespace):
 
 
 def main():
-    global CMD_FD, REPLY_FD, STATUS_FD
+    global CMD_FD, REPLY_FD, STATUS_FD, np, wire
     config = json.loads(sys.argv[1])
     CMD_FD, REPLY_FD, STATUS_FD = config["fds"]
-    submission_dir = config["submission"]
+    os.environ.pop("PWD", None)  # bwrap's --chdir adds it; the environment is the grader's choice
+    sys.path[:0] = [RUNTIME_DIR] + [p for p in config.get("paths", []) if p not in sys.path]
+    import numpy
+    import wire as wire_module
+    np, wire = numpy, wire_module
     in_pid_namespace = bool(config.get("pid_namespace")) and os.getpid() < 16
-    become_subreaper()
+    _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: orphans of a session are re-parented to us
+    session = [0]
+
+    def stop(signum, frame):
+        kill_leftovers(session[0], in_pid_namespace)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    parent = config.get("parent")
+    if parent and _prctl(1, signal.SIGTERM) and os.getppid() != parent:  # PR_SET_PDEATHSIG
+        stop(0, None)
+    write_all(STATUS_FD, b'{"started": true}\n')  # numpy is imported: ready for sessions
     while True:
         try:
             command, _ = read_frame(CMD_FD)
         except (EOFError, OSError, wire.WireError, struct.error):
-            return
+            stop(0, None)
         if command.get("op") != "open":
             continue
         pid = os.fork()
         if pid == 0:
             try:
-                serve(command, submission_dir)
+                serve(command, config)
             finally:
                 os._exit(70)
+        session[0] = pid
         try:
             os.setpgid(pid, pid)
         except OSError:
@@ -292,6 +359,7 @@ def main():
             except InterruptedError:
                 continue
         kill_leftovers(pid, in_pid_namespace)
+        session[0] = 0
         if os.WIFSIGNALED(status):
             report = {"signal": os.WTERMSIG(status)}
         else:
@@ -300,7 +368,7 @@ def main():
             write_all(STATUS_FD, (json.dumps(report) + "\n").encode())
         except OSError as err:
             if err.errno == errno.EPIPE:
-                return
+                stop(0, None)
 
 
 if __name__ == "__main__":
