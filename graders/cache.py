@@ -23,7 +23,7 @@ from .checks import Args, Outcome
 from .results import write_atomic_bytes
 from .sandbox import wire
 
-FORMAT = 1
+FORMAT = 2
 GRADERS = Path(__file__).resolve().parent
 
 

@@ -23,7 +23,25 @@ from hypothesis import seed as hypothesis_seed
 from .checks import Args, Call, Check, Outcome
 from .compare import Mismatch
 
-SHRINK_BUDGET = 200  # learner evaluations one shrink may spend
+SHRINK_BUDGET = 40  # learner evaluations one shrink may spend (each costs a hypothesis draw)
+
+
+def example_size(example: Args) -> tuple[int, float]:
+    """How big an example is: its number of array entries, then their total magnitude."""
+    import numpy as np
+
+    count, magnitude = 0, 0.0
+    stack = list(example.args) + list(example.kwargs.values())
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
+        elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+            count += value.size
+            magnitude += float(np.sum(np.abs(value.astype(np.float64)))) if value.size else 0.0
+    return count, magnitude
 
 
 def check_seed(course_seed: int, module: str, check: Check) -> int:
@@ -54,6 +72,10 @@ class _Failed(Exception):
     pass
 
 
+class _BudgetSpent(BaseException):
+    """Stops hypothesis at once (it re-raises BaseExceptions instead of shrinking them)."""
+
+
 def shrink(check: Check, seed_value: int, n: int,
            evaluate: Callable[[Args], "Failure | None"]) -> tuple[Args, "Failure"] | None:
     """Replay the seeded search against the learner and shrink its first failure.
@@ -69,7 +91,7 @@ def shrink(check: Check, seed_value: int, n: int,
     @given(check.strategy)
     def probe(example):
         if spent[0] >= SHRINK_BUDGET:
-            return
+            raise _BudgetSpent
         spent[0] += 1
         example = copy.deepcopy(example)
         failure = evaluate(example)
@@ -79,7 +101,7 @@ def shrink(check: Check, seed_value: int, n: int,
 
     try:
         probe()
-    except Exception:  # _Failed, or hypothesis reporting a flaky learner function
+    except (Exception, _BudgetSpent):  # _Failed, the budget, or hypothesis reporting a flaky learner
         pass
     return best[-1] if best else None
 

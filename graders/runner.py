@@ -14,12 +14,12 @@ from pathlib import Path
 from . import cache, feedback, forbidden
 from .checks import Args, Check, Outcome, load_checks
 from .errors import UsageError
-from .examples import (Failure, check_seed, generate, judge, parameter_names, reference_module,
+from .examples import (Failure, check_seed, example_size, generate, judge, parameter_names, reference_module,
                        reference_outcome, shrink)
 from .manifest import Course, Exercise
 from .results import CheckResult, ExerciseResult, SubmissionResult, exercise_status
 from .sandbox import containment
-from .sandbox.process import OUTPUT_CAP, LearnerProcess, Limits
+from .sandbox.process import OUTPUT_CAP, LearnerProcess, Limits, batch_frame
 from .submission import Staged, read_source, stage
 
 
@@ -66,6 +66,7 @@ class Grader:
                              memory_mb=course.grading.memory_limit_mb)
         self.checks = course_checks(course, only)
         self._cases: dict[str, dict[tuple, tuple[list[Args], list[list[Outcome]]]]] = {}
+        self._frames: dict[tuple, tuple[list[list], bytes]] = {}
 
     # --- trusted side, cached -------------------------------------------------------------------
     def _n(self, check: Check) -> int:
@@ -101,8 +102,9 @@ class Grader:
 
     def prepare(self) -> None:
         """Load or compute every example and reference outcome now (before forking class workers)."""
-        for module in self.checks:
-            self.cases(module)
+        for module, checks in self.checks.items():
+            for check in checks:
+                self._batch(module, check)
 
     # --- one submission ------------------------------------------------------------------------
     def grade(self, path: Path, name: str | None = None) -> SubmissionResult:
@@ -212,46 +214,80 @@ class Grader:
             output = output[:OUTPUT_CAP] + f"\n[... output cut at {OUTPUT_CAP // 1024} KiB]"
         return ExerciseResult(ex.title, score, ex.points, status, message, results, output)
 
-    def _call_all(self, proc: LearnerProcess, ex: Exercise, example: Args, check: Check,
-                  outputs: list[str]) -> list[Outcome]:
+    def _ensure_open(self, proc: LearnerProcess, ex: Exercise) -> Outcome | None:
+        """Reopen the exercise's session if a kill ended it; an outcome when that fails."""
+        if proc.module is not None:
+            return None
+        opened = proc.open(ex.module, list(ex.functions))
+        if opened.ok:
+            return None
+        return opened.error if opened.error.kind == "limit" else \
+            Outcome("limit", error="crash", message="could not be restarted")
+
+    def _call_all(self, proc: LearnerProcess, ex: Exercise, example: Args, check: Check) -> list[Outcome]:
+        """One example's calls, one at a time (used while shrinking)."""
         got = []
         for call in check.calls(example):
-            if proc.module is None:
-                opened = proc.open(ex.module, list(ex.functions))
-                if not opened.ok:
-                    got.append(opened.error if opened.error.kind == "limit" else
-                               Outcome("limit", error="crash", message="could not be restarted"))
-                    break
+            problem = self._ensure_open(proc, ex)
+            if problem is not None:
+                return got + [problem]
             outcome = proc.call(call)
-            if outcome.output and sum(map(len, outputs)) <= OUTPUT_CAP:
-                outputs.append(outcome.output)
             got.append(outcome)
             if outcome.kind == "limit":
                 break
         return got
+
+    def _batch(self, module: str, check: Check) -> tuple[list[list], bytes]:
+        """The check's calls per example, and all of them encoded as one frame (cached)."""
+        key = (module, check.function, check.name)
+        if key not in self._frames:
+            examples, _ = self.cases(module)[(check.function, check.name)]
+            per_example = [check.calls(e) for e in examples]
+            self._frames[key] = (per_example, batch_frame([c for calls in per_example for c in calls]))
+        return self._frames[key]
 
     def _run_check(self, ex: Exercise, check: Check, proc: LearnerProcess,
                    outputs: list[str]) -> tuple[bool, str, Failure | None]:
         failure = example = None
         notes = set()
         examples, references = self.cases(ex.module)[(check.function, check.name)]
-        for example, ref in zip(examples, references):
-            got = self._call_all(proc, ex, example, check, outputs)
+        per_example, frame = self._batch(ex.module, check)
+        problem = self._ensure_open(proc, ex)
+        flat = [problem] if problem is not None else \
+            proc.run_batch([c for calls in per_example for c in calls], frame)
+        outputs.append(proc.take_output())
+        start = 0
+        failures: list[tuple[Args, Failure]] = []
+        for example, ref, calls in zip(examples, references, per_example):
+            got = flat[start:start + len(calls)]
+            start += len(calls)
+            if not got:  # the batch ended early (a kill): the failure is already recorded
+                break
             failure = judge(check, example, got, ref)
             if failure is not None:
-                break
-            notes.update(o.note for o in got if o.note)
-        if failure is None:
+                failures.append((example, failure))
+                if failure.kind not in ("mismatch", "raised"):
+                    break  # a kill or NotImplementedError: nothing after it ran
+            else:
+                notes.update(o.note for o in got if o.note)
+        if not failures:
             return True, ("passed" + (f" (note: {'; '.join(sorted(notes))})" if notes else "")), None
+        example, failure = failures[0]
         if failure.kind in ("mismatch", "raised"):
+            # The smallest failing example of the batch, then hypothesis' shrinking (seeded by
+            # replaying the same search) if it finds a smaller one within its budget.
+            example, failure = min((f for f in failures if f[1].kind in ("mismatch", "raised")),
+                                   key=lambda f: example_size(f[0]))
+
             def evaluate(candidate: Args) -> Failure | None:
                 candidate = cache.round_trip(candidate)
-                got = self._call_all(proc, ex, candidate, check, [])
+                got = self._call_all(proc, ex, candidate, check)
                 return judge(check, candidate, got, self.reference(ex.module, check, candidate))
             smaller = shrink(check, check_seed(self.seed, ex.module, check), self._n(check), evaluate)
             if smaller is not None:
-                example, failure = smaller
-                example = cache.round_trip(example)
+                candidate = cache.round_trip(smaller[0])
+                if example_size(candidate) < example_size(example):
+                    example, failure = candidate, smaller[1]
         names = parameter_names(reference_module(self.course.solutions_dir, ex.module), check.function)
         if failure.kind == "not_implemented":
             return False, f"{check.function}: not implemented yet", failure

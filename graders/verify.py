@@ -36,6 +36,8 @@ class SuiteReport:
 
 def mutant_problem(variant: Variant, result: dict) -> str | None:
     """Why a mutant is not caught as it must be (None when it is)."""
+    if variant.module not in result["exercises"]:
+        return f"mutant {variant.id}: its exercise was not graded"
     for module, ex in result["exercises"].items():
         if module == variant.module:
             lost = [c for c in ex["checks"] if not c["passed"]]
@@ -57,21 +59,32 @@ def valid_problem(variant: Variant, result: dict) -> str | None:
 
 
 def run_suite(grader: Grader, jobs: int = 2, workdir: Path | None = None) -> SuiteReport:
-    """Grade the reference, the stubs, every mutant and valid variant as one class."""
-    modules = {ex.module for ex in grader.exercises}
+    """Grade the reference and the stubs on every exercise, and each mutant and valid variant on
+    its own exercise (the other modules of its submission are the reference's, graded once)."""
+    modules = [ex.module for ex in grader.exercises]
     mutants = [m for m in all_mutants() if m.module in modules]
     valid = [v for v in all_valid() if v.module in modules]
     course = grader.course
+    graded: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="nnla-verify-", dir=workdir) as tmp:
-        class_dir = Path(tmp) / "class"
-        build_submission(class_dir / REFERENCE, course.root)
-        stubs = class_dir / STUBS
+        root = Path(tmp)
+        whole = root / "whole"
+        build_submission(whole / REFERENCE, course.root)
+        stubs = whole / STUBS
         stubs.mkdir(parents=True)
         for ex in grader.exercises:
             (stubs / f"{ex.module}.py").write_bytes((course.exercises_dir / f"{ex.module}.py").read_bytes())
-        for v in mutants + valid:
-            build_submission(class_dir / v.id, course.root, [v])
-        graded = grade_class(grader, sorted(class_dir.iterdir()), Path(tmp) / "out", jobs=jobs)
+        graded += grade_class(grader, sorted(whole.iterdir()), root / "out-whole", jobs=jobs)
+        for module in modules:
+            variants = [v for v in mutants + valid if v.module == module]
+            if not variants:
+                continue
+            class_dir = root / module
+            for v in variants:
+                build_submission(class_dir / v.id, course.root, [v], modules=[module])
+            one = Grader(course, seed=grader.seed, examples=grader.n_examples,
+                         only=[module])
+            graded += grade_class(one, sorted(class_dir.iterdir()), root / f"out-{module}", jobs=jobs)
     report = SuiteReport({r["submission"]: r for r in graded}, mutants, valid)
     ref, stub = report.results[REFERENCE], report.results[STUBS]
     if ref["score"] != ref["max_score"]:

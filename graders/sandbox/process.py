@@ -86,6 +86,15 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
+def batch_frame(calls: list[Call]) -> bytes:
+    """One frame that asks the session to run ``calls`` in order (encode once, send to many)."""
+    blobs: list[bytes] = []
+    items = [{"function": c.function, "args": wire.encode(list(c.args.args), blobs),
+              "kwargs": wire.encode(dict(c.args.kwargs), blobs), "return_args": c.return_args}
+             for c in calls]
+    return wire.pack({"op": "batch", "calls": items}, blobs)
+
+
 class LearnerProcess:
     """One worker (a zygote that forks a session per module) for one staged submission."""
 
@@ -107,6 +116,7 @@ class LearnerProcess:
         self.slot: containment.Slot | None = None
         self.proc: subprocess.Popen | None = None
         self.module: str | None = None
+        self._last_module: str | None = None   # whose output the output file holds
         self._ns_pidfd = -1
         self._out_w = self._out_r = -1
         self._output_offset = 0
@@ -246,17 +256,7 @@ class LearnerProcess:
 
     # --- I/O with deadlines -----------------------------------------------------------------------
     def _send(self, header: dict, blobs: list[bytes], deadline: float) -> None:
-        data = memoryview(wire.pack(header, blobs))
-        while data:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            _, ready, _ = select.select([], [self.cmd], [], left)
-            if ready:
-                try:
-                    data = data[os.write(self.cmd, data):]
-                except BrokenPipeError:
-                    raise _Dead(self._death()) from None
+        self._send_frame(wire.pack(header, blobs), deadline)
 
     def _fill(self, want: int, deadline: float) -> None:
         """Read until the buffer holds ``want`` bytes, or the session dies, or time runs out."""
@@ -410,7 +410,7 @@ class LearnerProcess:
             return OpenResult(False, error=dead.outcome)
         finally:
             self._charge(module, began)
-        self.module = module
+        self.module = self._last_module = module
         if header.get("op") == "import_error":
             self._read_status(wait=2.0)
             self.module = None
@@ -471,6 +471,70 @@ class LearnerProcess:
         outcome = self._parse_reply(reply, reply_blobs, call)
         outcome.output = self._new_output(module)
         return outcome
+
+    def run_batch(self, calls: list[Call], frame: bytes | None = None) -> list[Outcome]:
+        """Run ``calls`` in order in the open session, all sent in one frame.
+
+        Each call keeps its own deadline (measured from the previous reply). Returns one outcome
+        per call that ran: fewer than ``len(calls)`` when one was killed (a timeout, a crash),
+        which ends the batch. ``frame``: the batch already encoded (see :func:`batch_frame`).
+        Printed output is not split per call here: take it with :meth:`take_output`.
+        """
+        assert self.module is not None, "open a module first"
+        module = self.module
+        allowance = self._allowance(module)
+        if allowance <= 0:
+            return [self._over_budget(f"{calls[0].function}()")]
+        began = time.monotonic()
+        try:
+            self._send_frame(frame if frame is not None else batch_frame(calls), began + allowance)
+        except TimeoutError:
+            self._charge(module, began)
+            return [self._timeout(f"{calls[0].function}()", allowance)]
+        except _Dead as dead:
+            self._charge(module, began)
+            return [dead.outcome]
+        outcomes: list[Outcome] = []
+        for call in calls:
+            allowance = self._allowance(module)
+            if allowance <= 0:
+                self.kill()  # the session is still working through the batch: stop it
+                outcomes.append(self._over_budget(f"{call.function}()"))
+                break
+            started = max(began, time.monotonic()) if not outcomes else time.monotonic()
+            try:
+                reply, reply_blobs = self._receive(started + allowance)
+            except TimeoutError:
+                self._charge(module, started)
+                outcomes.append(self._timeout(f"{call.function}()", allowance))
+                break
+            except _Dead as dead:
+                self._charge(module, started)
+                outcomes.append(dead.outcome)
+                break
+            self._charge(module, started)
+            outcome = self._parse_reply(reply, reply_blobs, call)
+            outcomes.append(outcome)
+            if self.module is None:  # the reply was garbage and the process was killed
+                break
+        return outcomes
+
+    def take_output(self) -> str:
+        """What the session printed since the last time (call it when no call is running)."""
+        return self._new_output(self.module or self._last_module)
+
+    def _send_frame(self, data: bytes, deadline: float) -> None:
+        view = memoryview(data)
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            _, ready, _ = select.select([], [self.cmd], [], left)
+            if ready:
+                try:
+                    view = view[os.write(self.cmd, view):]
+                except BrokenPipeError:
+                    raise _Dead(self._death()) from None
 
     def _parse_reply(self, reply: dict, blobs: list[bytes], call: Call) -> Outcome:
         op = reply.get("op")

@@ -1,11 +1,14 @@
 """The wire format between the grader and a learner process: plain data only, never pickle.
 
 A frame is ``[4-byte big-endian header length][JSON header][blob 0][blob 1]...`` where the
-header's ``"blobs"`` lists the byte length of each blob. Arrays travel as ``.npy`` blobs, loaded
-with ``allow_pickle=False``. Values are encoded as JSON trees:
+header's ``"blobs"`` lists the byte length of each blob. Arrays travel as raw little-endian
+buffers described in the JSON (the plain-data subset of ``.npy`` without its header to parse: a
+dtype from a fixed list of numeric types, a shape whose size must match the buffer's length,
+C or Fortran order); nothing is ever unpickled or evaluated. Values are encoded as JSON trees:
 
-- ``{"a": i}``: blob ``i`` is an array (``"s": 2`` marks a strided view: take every 2nd entry of
-  the last axis, so the receiver gets a genuinely non-contiguous array);
+- ``{"a": [i, dtype, shape, order, step]}``: blob ``i`` holds the array's bytes; ``step`` 2 marks
+  a strided view (take every 2nd entry of the last axis, so the receiver gets a genuinely
+  non-contiguous array);
 - ``{"t": [...]}`` a tuple, ``{"l": [...]}`` a list, ``{"d": {key: ...}}`` a dict with str keys;
 - ``{"n": null}`` None, ``{"p": value}`` a JSON-safe Python scalar (bool, int, float, str);
 - ``{"x": "typename"}`` something that cannot travel (only ever sent by the learner side);
@@ -18,7 +21,6 @@ imports nothing but the standard library and numpy.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import struct
@@ -40,10 +42,39 @@ class WireError(Exception):
     """A frame or value that is not what the protocol allows."""
 
 
-def _array_blob(arr: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    np.save(buf, arr, allow_pickle=False)
-    return buf.getvalue()
+# The only array types that travel: booleans, integers and floats, little-endian.
+DTYPES = {np.dtype(t).str: np.dtype(t) for t in
+          ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+           "float16", "float32", "float64")}
+MAX_NDIM = 32
+
+
+def _array_node(arr: np.ndarray, blobs: list[bytes], step: int) -> dict:
+    if arr.dtype.str not in DTYPES:
+        arr = arr.astype(arr.dtype.newbyteorder("<"))
+    order = "F" if arr.flags.f_contiguous and not arr.flags.c_contiguous else "C"
+    blobs.append(arr.tobytes(order=order))
+    return {"a": [len(blobs) - 1, arr.dtype.str, list(arr.shape), order, step]}
+
+
+def _decode_array(spec, blobs: list[bytes]) -> np.ndarray:
+    if not (isinstance(spec, list) and len(spec) == 5):
+        raise WireError("malformed array reference")
+    index, dtype, shape, order, step = spec
+    if type(index) is not int or not 0 <= index < len(blobs):
+        raise WireError("bad array reference")
+    if dtype not in DTYPES:
+        raise WireError("array of a non-numeric type")
+    if (not isinstance(shape, list) or len(shape) > MAX_NDIM
+            or not all(type(n) is int and n >= 0 for n in shape)):
+        raise WireError("malformed array shape")
+    if order not in ("C", "F") or step not in (1, 2) or (step == 2 and not shape):
+        raise WireError("malformed array reference")
+    dt = DTYPES[dtype]
+    if math.prod(shape) * dt.itemsize != len(blobs[index]):
+        raise WireError("array data does not match its shape")
+    arr = np.frombuffer(bytearray(blobs[index]), dtype=dt).reshape(shape, order=order)
+    return arr[..., ::2] if step == 2 else arr
 
 
 def encode(value, blobs: list[bytes], *, budget: list[int] | None = None, depth: int = 0):
@@ -84,11 +115,7 @@ def encode(value, blobs: list[bytes], *, budget: list[int] | None = None, depth:
             budget[0] -= arr.nbytes
             if budget[0] < 0:
                 raise WireError("too large")
-        blobs.append(_array_blob(arr))
-        node = {"a": len(blobs) - 1}
-        if strided:
-            node["s"] = 2
-        return node
+        return _array_node(arr, blobs, 2 if strided else 1)
     if isinstance(value, catalogue.Received):  # learner side: a function never goes back as one
         return {"x": "function"}
     if isinstance(value, catalogue.Catalogued):
@@ -107,20 +134,9 @@ def decode(node, blobs: list[bytes], *, depth: int = 0, functions: str | None = 
     if depth > MAX_DEPTH or not isinstance(node, dict) or len(node) not in (1, 2):
         raise WireError("malformed value")
     if "a" in node:
-        index = node["a"]
-        if type(index) is not int or not 0 <= index < len(blobs):
-            raise WireError("bad array reference")
-        try:
-            arr = np.load(io.BytesIO(blobs[index]), allow_pickle=False)
-        except Exception as err:  # a malformed .npy blob
-            raise WireError(f"bad array data ({type(err).__name__})") from None
-        if not isinstance(arr, np.ndarray) or arr.dtype.kind not in _NUMERIC_KINDS:
-            raise WireError("array of a non-numeric type")
-        if node.get("s") == 2 and arr.ndim > 0:
-            arr = arr[..., ::2]
-        elif len(node) != 1:
+        if len(node) != 1:
             raise WireError("malformed array reference")
-        return arr
+        return _decode_array(node["a"], blobs)
     if "f" in node:
         return _decode_function(node, blobs, depth, functions)
     if len(node) != 1:

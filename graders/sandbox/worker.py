@@ -207,11 +207,16 @@ def serve(command, config):
             header, blobs = read_frame(CMD_FD)
         except (EOFError, OSError, wire.WireError, struct.error):
             os._exit(0)
-        if header.get("op") != "call":
+        op = header.get("op")
+        if op == "call":
+            answer_call(module, header, blobs, cpu_step, max_reply)
+        elif op == "batch":  # many calls in one frame (their arguments share its blobs)
+            for call in header.get("calls", []):
+                answer_call(module, call, blobs, cpu_step, max_reply)
+        else:
             send({"op": "closing"})
             flush_output()
             os._exit(0)
-        answer_call(module, header, blobs, cpu_step, max_reply)
 
 
 def flush_output():

@@ -58,13 +58,17 @@ def reference_sources(course_root: Path) -> dict[str, str]:
             for p in sorted((course_root / "solutions").glob("*.py"))}
 
 
-def build_submission(dest: Path, course_root: Path, variants: list[Variant] = ()) -> Path:
-    """A submission folder: every reference module, with each variant's function swapped in."""
+def build_submission(dest: Path, course_root: Path, variants: list[Variant] = (),
+                     modules: list[str] | None = None) -> Path:
+    """A submission folder: every reference module (or those in ``modules``), with each
+    variant's function swapped in."""
     sources = reference_sources(course_root)
     for v in variants:
         sources[v.module] = replace_function(sources[v.module], v.function, v.source)
     dest.mkdir(parents=True, exist_ok=True)
     for module, text in sources.items():
+        if modules is not None and module not in modules:
+            continue
         (dest / f"{module}.py").write_text(text, encoding="utf-8")
     return dest
 
