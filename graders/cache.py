@@ -20,6 +20,7 @@ import hypothesis
 import numpy as np
 
 from .checks import Args, Outcome
+from .examples import wire_copy
 from .results import write_atomic_bytes
 from .sandbox import wire
 
@@ -38,15 +39,15 @@ def cache_dir() -> Path | None:
 
 
 def _grader_files() -> list[Path]:
-    """The grader's own code, except the per-exercise check modules (hashed per exercise)."""
-    return sorted(p for p in GRADERS.rglob("*.py") if p.parent.name != "checks" or p.name == "__init__.py")
+    """The grader's own code, every check module included (check modules share helpers)."""
+    return sorted(GRADERS.rglob("*.py"))
 
 
 def key(solutions_dir: Path, module: str, seed: int, n_examples: int) -> str:
     h = hashlib.sha256()
     h.update(f"{FORMAT}|{module}|{seed}|{n_examples}|{hypothesis.__version__}|{np.__version__}".encode())
-    for path in [*_grader_files(), GRADERS / "checks" / f"{module}.py", solutions_dir / f"{module}.py"]:
-        h.update(str(path.relative_to(path.parent.parent)).encode())
+    for path in [*_grader_files(), solutions_dir / f"{module}.py"]:
+        h.update(path.name.encode())
         try:
             h.update(path.read_bytes())
         except OSError:
@@ -80,10 +81,7 @@ def decode_args(node: dict, blobs: list[bytes]) -> Args:
     return Args(tuple(raw["args"]), raw["kwargs"])
 
 
-def round_trip(example: Args) -> Args:
-    """The example exactly as the learner process will receive it (and the cache will return it)."""
-    blobs: list[bytes] = []
-    return decode_args(encode_args(example, blobs), blobs)
+round_trip = wire_copy  # the example exactly as the learner process (and the cache) will see it
 
 
 def load(path: Path) -> dict | None:
@@ -123,5 +121,9 @@ def store(path: Path, entries: dict) -> None:
                    "reference": [[_encode_outcome(o, blobs) for o in outs] for outs in reference]}
                   for k, (examples, reference) in entries.items()]
         write_atomic_bytes(path, wire.pack({"format": FORMAT, "checks": checks}, blobs))
+        module = path.name.rsplit("-", 1)[0]
+        for old in path.parent.glob(f"{module}-*.nnla"):  # entries of older course versions
+            if old != path:
+                old.unlink(missing_ok=True)
     except (OSError, wire.WireError):
         pass  # an unwritable cache or an unstorable value is no reason to fail grading

@@ -110,3 +110,40 @@ def scalar_within(got, expected: float, bound: float, what: str = "the result") 
     if abs(value - float(expected)) <= bound:
         return None
     return Mismatch(f"{what} has the wrong value", expected, got)
+
+
+def underflow_slack(n_ops, *arrays) -> float:
+    """Absolute slack for ``n_ops`` roundings that may land in the subnormal range.
+
+    Relative bounds such as :func:`reduction_bound` miss underflow: in float32 the product of two
+    entries near 1e-25 is 0, while in float64 it is 1e-50, so a float32 and a float64 evaluation
+    differ by more than any multiple of their (tiny) magnitudes. A rounding that underflows is
+    off by at most half the smallest subnormal of its precision: the least precise float input's
+    (float64's for integer inputs). Add ``n_ops`` of them to a relative bound.
+    """
+    tiny = float(np.finfo(np.float64).smallest_subnormal)
+    for a in arrays:
+        a = np.asarray(a)
+        if a.dtype.kind == "f":
+            tiny = max(tiny, float(np.finfo(a.dtype).smallest_subnormal))
+    return float(n_ops) * tiny
+
+
+def listed_empty(value, expected, note: str = ""):
+    """A learner's empty *list* read as the empty array it stands for.
+
+    A Python list cannot spell an empty shape such as (0, 3): ``[]`` is all it can say (it can
+    spell (3, 0) as ``[[], [], []]``). When the learner returned a list (``note`` from the
+    outcome says so), the list is empty, ``expected`` is empty, and the list's shape is the
+    start of ``expected``'s shape, the value is taken as an empty array of ``expected``'s shape.
+    Any other value is returned unchanged, for :func:`within` or :func:`same_exactly` to judge.
+    """
+    if "list" not in (note or ""):
+        return value
+    arr = as_float_array(value)
+    exp = np.asarray(expected)
+    if arr is None or arr.ndim == 0 or arr.size or exp.size or arr.shape[-1] != 0:
+        return value
+    if exp.shape[:arr.ndim] == arr.shape:
+        return np.zeros(exp.shape)
+    return value

@@ -44,6 +44,17 @@ def example_size(example: Args) -> tuple[int, float]:
     return count, magnitude
 
 
+def wire_copy(example: Args) -> Args:
+    """A copy that keeps each array's memory layout (``copy.deepcopy`` makes views contiguous):
+    exactly what the learner process will receive."""
+    from .sandbox import wire
+
+    blobs: list[bytes] = []
+    node = wire.encode({"args": list(example.args), "kwargs": dict(example.kwargs)}, blobs)
+    raw = wire.decode(node, blobs, functions="grader")
+    return Args(tuple(raw["args"]), raw["kwargs"])
+
+
 def check_seed(course_seed: int, module: str, check: Check) -> int:
     return zlib.crc32(f"{course_seed}:{module}:{check.function}:{check.name}".encode())
 
@@ -62,7 +73,7 @@ def generate(check: Check, seed_value: int, n: int) -> list[Args]:
     @hypothesis_seed(seed_value)
     @given(check.strategy)
     def collect(example):
-        found.append(copy.deepcopy(example))
+        found.append(wire_copy(example))
 
     collect()
     return found
@@ -93,7 +104,7 @@ def shrink(check: Check, seed_value: int, n: int,
         if spent[0] >= SHRINK_BUDGET:
             raise _BudgetSpent
         spent[0] += 1
-        example = copy.deepcopy(example)
+        example = wire_copy(example)
         failure = evaluate(example)
         if failure is not None and failure.kind != "limit":
             best.append((example, failure))

@@ -67,3 +67,42 @@ def distinct_dims(draw, count: int, min_value: int = 1, max_value: int = 7) -> t
 def magnitudes() -> st.SearchStrategy[float]:
     """The largest |entry| an array may have: small most of the time, sometimes large."""
     return st.sampled_from([SMALL, SMALL, LARGE])
+
+
+# --- matrices built by construction (unit "structure": solve, rank, low_rank, pca, eigen, ...) ---
+#
+# Numerical linear algebra has many correct answers and condition-dependent accuracy, so value
+# checks need matrices whose conditioning is known, and ValueError / rank checks need singular
+# matrices with a clear gap between the zero and the non-zero singular values. Both are built from
+# a numpy generator seeded by hypothesis (deterministic for a course seed; shrinking acts on the seed).
+
+def seeded_rngs() -> st.SearchStrategy[np.random.Generator]:
+    """numpy generators from hypothesis-drawn seeds, for matrices built by construction."""
+    return st.integers(0, 2**32 - 1).map(np.random.default_rng)
+
+
+def random_orthogonal(rng: np.random.Generator, n: int) -> np.ndarray:
+    """A random (n, n) orthogonal matrix: QR of a Gaussian matrix with R's diagonal made positive
+    (Haar distributed, Mezzadri 2007)."""
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    d = np.sign(np.diag(r))
+    return q * np.where(d == 0, 1.0, d)
+
+
+def with_singular_values(rng: np.random.Generator, m: int, n: int, s) -> np.ndarray:
+    """An (m, n) float64 matrix U diag(s) Vᵀ with U, V random orthonormal columns: its singular
+    values are ``s`` (len(s) <= min(m, n); the others are 0), up to rounding of the product."""
+    s = np.asarray(s, dtype=np.float64)
+    k = s.shape[0]
+    u = random_orthogonal(rng, m)[:, :k]
+    v = random_orthogonal(rng, n)[:, :k]
+    return (u * s) @ v.T
+
+
+def separated_values(rng: np.random.Generator, k: int, low: float = 1.0, ratio: float = 1.25,
+                     spread: float = 3.0) -> np.ndarray:
+    """``k`` values, largest first, each at least ``ratio`` times the next, the smallest ``low``
+    (a spectrum whose every gap is clear, so singular vectors / eigenvectors are unique up to sign)."""
+    steps = ratio * rng.uniform(1.0, spread, size=k - 1) if k > 1 else np.zeros(0)
+    values = low * np.concatenate([[1.0], np.cumprod(steps)])
+    return values[::-1].copy()

@@ -1,0 +1,334 @@
+"""Grading speed, measured side by side: nnla vs nbgrader, jobs 2 vs jobs 1, nnla vs the floor.
+
+    python benchmarks/bench.py                      # N = 200 submissions, 3 repeats
+    python benchmarks/bench.py -n 40 --repeats 1    # a quicker look
+    python benchmarks/bench.py --json out.json      # also write the table as JSON
+
+One run:
+1. builds a class of N submissions from the course itself: complete (the reference), partial
+   (one to three mutants of graders/suite), untouched stubs, and a few that loop forever in one
+   function (they hit the per-call time limit);
+2. grades it with the unbatched path once and checks that the optimised path gives
+   byte-identical result files (correctness first);
+3. times `nnla grade --class` with --jobs 1 and --jobs 2 (median of the repeats; the peak
+   memory of the whole process tree is sampled from /proc), and one `nnla grade` of a single
+   complete submission from a cold start (a new process), with and without the disk cache;
+4. exports the first 20 submissions' first unit as nbgrader notebooks, checks that nbgrader and
+   nnla give the same scores, and times `nbgrader autograde` against `nnla grade --class` on
+   the same notebooks (the same checks and example counts run on both sides);
+5. measures the floor: calling the reference functions in-process on exactly the inputs the
+   checks use, with no grading around it;
+6. times `pytest exercises` with the solutions in place;
+and prints one table (medians, ratios, peak memory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from graders import suite  # noqa: E402
+from graders.examples import reference_module  # noqa: E402
+from graders.manifest import load_course  # noqa: E402
+from graders.nbgrader import fill_notebook  # noqa: E402
+from graders.runner import Grader  # noqa: E402
+
+LOOP = "def {fn}(*args, **kwargs):\n    while True:\n        pass\n"
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ppid = int(fields[1])
+            with open(f"/proc/{entry}/statm") as f:
+                pages = int(f.read().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        total += rss.get(p, 0)
+        stack.extend(children.get(p, []))
+    return total
+
+
+def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, int, str]:
+    """Wall time, peak tree RSS (MB) and output of a command."""
+    began = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, text=True)
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    done.set()
+    sampler.join()
+    elapsed = time.perf_counter() - began
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{out[-3000:]}")
+    return elapsed, peak[0] // 1024, out
+
+
+def nnla(*args: str) -> list[str]:
+    return [sys.executable, "-m", "graders", "--course", str(ROOT), *args]
+
+
+# --- the class ----------------------------------------------------------------------------------
+
+def build_class(dest: Path, n: int, seed: int = 7) -> dict[str, str]:
+    """N submissions: ~45% complete, ~35% partial, ~17% stubs, a few looping forever."""
+    course = load_course(ROOT)
+    rng = random.Random(seed)
+    mutants = suite.all_mutants()
+    kinds = {}
+    for i in range(n):
+        name = f"learner{i:04d}"
+        r = i % 20
+        if r in (0,) and i > 0:
+            kind = "timeout"
+        elif r in (1, 2, 3):
+            kind = "stubs"
+        elif r < 11:
+            kind = "partial"
+        else:
+            kind = "complete"
+        folder = dest / name
+        if kind == "stubs":
+            folder.mkdir(parents=True)
+            for ex in course.exercises:
+                shutil.copy(ROOT / "exercises" / f"{ex.module}.py", folder)
+        elif kind == "partial":
+            suite.build_submission(folder, ROOT, rng.sample(mutants, rng.randint(1, 3)))
+        else:
+            suite.build_submission(folder, ROOT)
+            if kind == "timeout":
+                ex = rng.choice(course.exercises)
+                fn = ex.functions[0]
+                path = folder / f"{ex.module}.py"
+                path.write_text(suite.replace_function(path.read_text(), fn, LOOP.format(fn=fn)))
+        kinds[name] = kind
+    return kinds
+
+
+def same_results(a: Path, b: Path) -> bool:
+    names = sorted(p.name for p in a.glob("*.json"))
+    return names == sorted(p.name for p in b.glob("*.json")) and all(
+        (a / n).read_bytes() == (b / n).read_bytes() for n in names)
+
+
+# --- nbgrader, side by side ----------------------------------------------------------------------
+
+def small_course(dest: Path, modules: list[str]) -> Path:
+    """The course reduced to ``modules`` (one nbgrader assignment), examples unchanged."""
+    import re
+
+    course = load_course(ROOT)
+    units = {course.exercise(m).unit for m in modules}
+    kept = []
+    for block in re.split(r"(?m)^(?=\[)", (ROOT / "course.toml").read_text()):
+        header = block.split("\n", 1)[0].strip()
+        if header == "[[exercise]]" and re.search(r'(?m)^module\s*=\s*"([^"]+)"', block).group(1) not in modules:
+            continue
+        if header == "[[unit]]" and re.search(r'(?m)^name\s*=\s*"([^"]+)"', block).group(1) not in units:
+            continue
+        kept.append(block)
+    (dest / "solutions").mkdir(parents=True)
+    (dest / "exercises").mkdir()
+    (dest / "course.toml").write_text("".join(kept))
+    for m in modules:
+        shutil.copy(ROOT / "solutions" / f"{m}.py", dest / "solutions")
+        if (ROOT / "exercises" / f"test_{m}.py").exists():
+            shutil.copy(ROOT / "exercises" / f"test_{m}.py", dest / "exercises")
+    return dest
+
+
+def nbgrader_side_by_side(work: Path, class_dir: Path, students: list[str]) -> dict:
+    course = load_course(ROOT)
+    unit = course.units[0].name
+    modules = [ex.module for ex in course.unit_exercises(unit)]
+    small = small_course(work / "course", modules)
+    out = work / "nb"
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    env.pop("NNLA_COURSE", None)
+    run([sys.executable, "-m", "graders", "--course", str(small), "export", "nbgrader", str(out)])
+    run([sys.executable, "-m", "nbgrader", "generate_assignment", unit, "--force"], env=env, cwd=out)
+    for student in students:
+        for m in modules:
+            nb = json.loads((out / "release" / unit / f"{m}.ipynb").read_text())
+            source = (class_dir / student / f"{m}.py").read_text()
+            if f'raise NotImplementedError("{m}: not implemented yet")' not in source:
+                nb = fill_notebook(nb, source)
+            target = out / "submitted" / student / unit / f"{m}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(nb))
+    t_nb, mem_nb, _ = run([sys.executable, "-m", "nbgrader", "autograde", unit, "--force"], env=env, cwd=out)
+    run([sys.executable, "-m", "nbgrader", "export"], env=env, cwd=out)
+    with open(out / "grades.csv", newline="") as f:
+        nb_scores = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
+    grades = work / "nnla-nb"
+    t_ours, mem_ours, _ = run([sys.executable, "-m", "graders", "--course", str(small), "grade", "--class",
+                               str(out / "submitted"), "--out", str(grades), "--jobs", "2", "--progress", "none"])
+    ours = {p.stem: json.loads(p.read_text())["score"] for p in grades.glob("*.json")}
+    mismatched = {s: (nb_scores.get(s), ours.get(s)) for s in students
+                  if abs((nb_scores.get(s) or 0) - (ours.get(s) or 0)) > 1e-6}
+    if mismatched:
+        raise SystemExit(f"nbgrader and nnla disagree: {mismatched}")
+    return {"unit": unit, "exercises": len(modules), "students": len(students),
+            "nbgrader_s": t_nb, "nnla_s": t_ours, "nbgrader_mb": mem_nb, "nnla_mb": mem_ours,
+            "examples_per_check": course.grading.examples}
+
+
+# --- the floor ----------------------------------------------------------------------------------
+
+def floor_seconds() -> tuple[float, int]:
+    """Calling the reference on exactly the checks' inputs, in-process, nothing around it."""
+    course = load_course(ROOT)
+    grader = Grader(course)
+    grader.prepare()
+    work = []
+    for module, checks in grader.checks.items():
+        ref = reference_module(course.solutions_dir, module)
+        for check in checks:
+            examples, _ = grader.cases(module)[(check.function, check.name)]
+            for example in examples:
+                for call in check.calls(example):
+                    work.append((getattr(ref, call.function), call.args))
+    began = time.perf_counter()
+    for function, a in work:
+        try:
+            function(*a.args, **a.kwargs)
+        except Exception:
+            pass
+    return time.perf_counter() - began, len(work)
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-n", type=int, default=200, help="submissions in the class (default 200)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per timing; the median is reported")
+    parser.add_argument("--nbgrader-students", type=int, default=20)
+    parser.add_argument("--skip-nbgrader", action="store_true")
+    parser.add_argument("--json", metavar="FILE")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="nnla-bench-"))
+    class_dir = work / "class"
+    kinds = build_class(class_dir, args.n)
+    n = len(kinds)
+    print(f"class: {n} submissions ({', '.join(f'{k}: {list(kinds.values()).count(k)}' for k in sorted(set(kinds.values())))})")
+    run(nnla("grade", "solutions", "--json", str(work / "warm.json")))  # fills the example cache
+
+    # correctness first: the optimised path equals the plain one on the whole class
+    plain_env = dict(os.environ, NNLA_UNBATCHED="1", NNLA_CACHE_DIR="off")
+    t_plain, _, _ = run(nnla("grade", "--class", str(class_dir), "--out", str(work / "plain"), "--jobs", "2",
+                             "--progress", "none"), env=plain_env)
+    run(nnla("grade", "--class", str(class_dir), "--out", str(work / "fast"), "--jobs", "2", "--progress", "none"))
+    if not same_results(work / "plain", work / "fast"):
+        raise SystemExit("the optimised path does not give the same results as the plain one")
+    print(f"optimised results identical to the unbatched, uncached path on all {n} submissions "
+          f"(that path took {t_plain:.1f} s with --jobs 2)")
+
+    rows: dict[str, dict] = {}
+
+    def timed(label: str, cmd: list[str], env=None, cwd=None, per: int | None = None) -> None:
+        times, mems = [], []
+        for r in range(args.repeats):
+            t, mem, _ = run(cmd, env=env, cwd=cwd)
+            times.append(t)
+            mems.append(mem)
+        med = statistics.median(times)
+        rows[label] = {"seconds": med, "runs": times, "peak_mb": max(mems),
+                       **({"per_second": per / med} if per else {})}
+        print(f"  {label}: {med:.2f} s" + (f" ({per / med:.2f}/s)" if per else "") + f", peak {max(mems)} MB")
+
+    for jobs in (1, 2):
+        timed(f"class --jobs {jobs}", nnla("grade", "--class", str(class_dir), "--out", str(work / f"j{jobs}"),
+                                           "--jobs", str(jobs), "--progress", "none"), per=n)
+    complete = next(name for name, k in kinds.items() if k == "complete")
+    timed("one submission, cold process", nnla("grade", str(class_dir / complete)))
+    timed("one submission, cold process, no cache",
+          nnla("grade", str(class_dir / complete)), env=dict(os.environ, NNLA_CACHE_DIR="off"))
+
+    solved = work / "solved" / "exercises"
+    shutil.copytree(ROOT / "exercises", solved)
+    for f in (ROOT / "solutions").glob("*.py"):
+        shutil.copy(f, solved)
+    timed("pytest exercises (solved)", [sys.executable, "-m", "pytest", str(solved), "-q", "-p", "no:cacheprovider"],
+          cwd=solved.parent)
+
+    floor, calls = floor_seconds()
+    rows["floor"] = {"seconds": floor, "calls": calls}
+    print(f"  floor: {floor:.3f} s for {calls} reference calls (one submission's inputs)")
+
+    nb = None
+    if not args.skip_nbgrader:
+        students = sorted(kinds)[: args.nbgrader_students]
+        nb = nbgrader_side_by_side(work / "nbgrader", class_dir, students)
+        rows["nbgrader side by side"] = nb
+        print(f"  nbgrader autograde: {nb['nbgrader_s']:.1f} s vs nnla {nb['nnla_s']:.1f} s on "
+              f"{nb['students']} submissions x {nb['exercises']} notebooks (same scores)")
+
+    j1, j2 = rows["class --jobs 1"]["seconds"], rows["class --jobs 2"]["seconds"]
+    ratios = {
+        "jobs 2 vs jobs 1 (speed-up)": j1 / j2,
+        "ours per submission vs floor per submission": (j2 / n) / floor,
+    }
+    if nb:
+        ratios["nbgrader vs ours (speed-up, same notebooks)"] = nb["nbgrader_s"] / nb["nnla_s"]
+    print("\n| measure | value |\n|---|---|")
+    for label, row in rows.items():
+        if label == "nbgrader side by side":
+            continue
+        extra = f", {row['per_second']:.2f} submissions/s" if "per_second" in row else ""
+        mem = f", peak {row['peak_mb']} MB" if "peak_mb" in row else ""
+        print(f"| {label} | {row['seconds']:.3f} s{extra}{mem} |")
+    if nb:
+        print(f"| nbgrader autograde, {nb['students']} x {nb['exercises']} notebooks | {nb['nbgrader_s']:.1f} s |")
+        print(f"| nnla grade --class, the same notebooks | {nb['nnla_s']:.1f} s |")
+    for label, value in ratios.items():
+        print(f"| {label} | {value:.2f}x |")
+    report = {"submissions": n, "kinds": {k: list(kinds.values()).count(k) for k in set(kinds.values())},
+              "repeats": args.repeats, "rows": rows, "ratios": ratios, "cpus": os.cpu_count(),
+              "load_before": os.getloadavg()}
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2))
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
