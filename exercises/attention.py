@@ -1,9 +1,9 @@
-"""Exercise 7: softmax and scaled dot-product attention.
+"""Softmax and scaled dot-product attention.
 
 Attention is the core of the transformer. Each *query* looks at all *keys*,
 decides how much each one matches, and returns a weighted average of the
-corresponding *values*. The only ingredients are matrix products (exercise
-2), a transpose (exercise 3) and the softmax.
+corresponding *values*. The only ingredients are matrix products (the ``matmul``
+exercise), a transpose (the ``transpose`` exercise) and the softmax.
 
 Softmax
 -------

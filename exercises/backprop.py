@@ -1,4 +1,4 @@
-"""Exercise 6: backpropagation through a two-layer network.
+"""Backpropagation through a two-layer network.
 
 This exercise puts the earlier pieces together. You will write the forward
 and backward pass of a small multilayer perceptron (MLP) and get *exact*
@@ -53,7 +53,7 @@ does exist, it is still the wrong answer.
 The ReLU layer
 --------------
 ``A = relu(Z)`` acts entry by entry, so its backward pass is an entrywise
-product with the derivative (exercise 4):
+product with the derivative (the ``relu`` exercise):
 
     dZ = dA * relu'(Z)    =   dA where Z > 0, and 0 elsewhere (also at Z == 0)
 
@@ -67,7 +67,7 @@ The whole network
     W2: (H, O)  b2: (O,)  Ŷ, Y: (N, O)  L: scalar
 
 The forward pass computes and keeps ``Z1``, ``A1`` and ``Ŷ``. The loss is the
-MSE over all ``N·O`` entries (exercise 5). The backward pass walks the chain
+MSE over all ``N·O`` entries (the ``mse`` exercise). The backward pass walks the chain
 in reverse:
 
     dŶ = 2 (Ŷ - Y) / (N·O)                                   (N, O)
@@ -99,7 +99,7 @@ Common misconceptions
 ---------------------
 * ``db`` has shape ``(H,)``, not ``(N, H)``. Sum over the batch, do not copy
   ``dZ``.
-* Dividing the MSE gradient by ``N`` instead of ``N·O`` (see exercise 5).
+* Dividing the MSE gradient by ``N`` instead of ``N·O`` (see the ``mse`` exercise).
 * ``Y`` of shape ``(N,)`` against ``Ŷ`` of shape ``(N, 1)`` broadcasts to
   ``(N, N)``. Here ``Y`` must have the same shape as ``Ŷ``, and a mismatch
   is a ``ValueError``.

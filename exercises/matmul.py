@@ -1,4 +1,4 @@
-"""Exercise 2: matrix multiplication.
+"""Matrix multiplication.
 
 A neural-network layer does its work with one matrix product. If a batch of
 ``N`` inputs with ``D`` features each is stored as the rows of ``X`` (shape

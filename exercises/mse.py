@@ -1,4 +1,4 @@
-"""Exercise 5: mean squared error and its gradient.
+"""Mean squared error and its gradient.
 
 A loss function turns "how wrong are the predictions?" into one number that
 training tries to make small. For regression, the standard choice is the

@@ -1,4 +1,4 @@
-"""Exercise 3: the transpose.
+"""The transpose.
 
 The transpose of a matrix swaps its rows and columns. Row ``i`` of ``A``
 becomes column ``i`` of ``Aᵀ``:
@@ -21,9 +21,9 @@ Worked example
 
 Why it matters
 --------------
-Transposes appear all over backpropagation (exercise 6). If a layer computes
+Transposes appear all over backpropagation (the ``backprop`` exercise). If a layer computes
 ``Z = X W``, the gradients are ``dX = dZ Wᵀ`` and ``dW = Xᵀ dZ``. Attention
-(exercise 7) compares queries with keys using ``Q Kᵀ``.
+(the ``attention`` exercise) compares queries with keys using ``Q Kᵀ``.
 
 Two laws worth knowing (the self-check tests use them):
 

@@ -9,6 +9,7 @@ search is replayed against the learner, finds the same first failure, and shrink
 from __future__ import annotations
 
 import copy
+from contextlib import contextmanager
 import importlib.util
 import inspect
 import sys
@@ -65,6 +66,28 @@ def _settings(n: int, phases) -> settings:
                     print_blob=False, report_multiple_bugs=False)
 
 
+@contextmanager
+def _no_local_constants():
+    """Switch off hypothesis' "local constants" while we draw.
+
+    Hypothesis (6.13x+) draws, 5% of the time, a constant found in the source of any local module
+    that happens to be imported. Our examples would then depend on which modules the grading
+    process had loaded (``--only X`` vs the whole course, the CLI vs a test): not a pure function
+    of (course, seed). The global constants (0, ±1, inf edges, ...) stay.
+    """
+    from hypothesis.internal.conjecture import providers
+
+    saved = providers._get_local_constants
+    empty = providers.Constants()
+    providers._get_local_constants = lambda: empty
+    providers.CONSTANTS_CACHE.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = saved
+        providers.CONSTANTS_CACHE.cache.clear()
+
+
 def generate(check: Check, seed_value: int, n: int) -> list[Args]:
     """The check's examples, deterministically for a given seed (hypothesis' generate phase)."""
     found: list[Args] = []
@@ -75,7 +98,8 @@ def generate(check: Check, seed_value: int, n: int) -> list[Args]:
     def collect(example):
         found.append(wire_copy(example))
 
-    collect()
+    with _no_local_constants():
+        collect()
     return found
 
 
@@ -111,7 +135,8 @@ def shrink(check: Check, seed_value: int, n: int,
             raise _Failed
 
     try:
-        probe()
+        with _no_local_constants():
+            probe()
     except (Exception, _BudgetSpent):  # _Failed, the budget, or hypothesis reporting a flaky learner
         pass
     return best[-1] if best else None

@@ -428,7 +428,7 @@ def cmd_export_nbgrader(args) -> int:
           f"(course id {report['course_id']!r})")
     first = next(iter(report["notebooks"]), "UNIT")
     print(f"next: cd {out} && nbgrader generate_assignment {first} "
-          f"&& nbgrader release_assignment {first}   (see docs/nbgrader.md)")
+          f"&& nbgrader release_assignment {first}   (see 'Using with nbgrader' in the README)")
     return 0
 
 

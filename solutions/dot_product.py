@@ -1,4 +1,4 @@
-"""Exercise 1: the dot product.
+"""The dot product.
 
 Almost everything a neural network computes is built from one small
 operation: multiply two lists of numbers entry by entry, then add up the
@@ -26,8 +26,8 @@ One neuron computes ``w · x + b``: the dot product of its weight vector with
 its input, plus a bias. The dot product measures how much two vectors agree.
 It is large and positive when they point the same way, 0 when they are
 perpendicular (``[1, 0] · [0, 1] = 0``), and negative when they point in
-opposite directions. Matrix multiplication (exercise 2) is just many dot
-products, and attention (exercise 7) uses dot products to score how well a
+opposite directions. Matrix multiplication (the ``matmul`` exercise) is just many dot
+products, and attention (the ``attention`` exercise) uses dot products to score how well a
 query matches a key.
 
 Useful facts (the self-check tests use some of them):
@@ -53,7 +53,7 @@ The point is to write the sum yourself once, so an automatic check rejects
 these shortcuts: ``np.dot``, ``np.inner``, ``np.vdot``, ``np.matmul``,
 ``np.einsum``, ``np.tensordot``, ``np.linalg.multi_dot``, the ``@`` operator
 and the ``.dot()`` method. Elementwise ``*`` with ``np.sum``, or a plain
-``for`` loop, is fine. From exercise 4 on you may use ``@`` freely.
+``for`` loop, is fine. From the ``relu`` exercise on you may use ``@`` freely.
 
 Do not modify the input arrays.
 """

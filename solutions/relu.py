@@ -1,4 +1,4 @@
-"""Exercise 4: ReLU and its derivative.
+"""ReLU and its derivative.
 
 The rectified linear unit (ReLU) is the most common activation function in
 neural networks. It keeps positive numbers and replaces negative ones with 0:
@@ -36,7 +36,7 @@ Why it matters
 Without a nonlinearity, stacking layers would be pointless. Two linear layers
 ``(X W1) W2`` equal one linear layer ``X (W1 W2)``. ReLU between them breaks
 this collapse, while staying cheap to compute and to differentiate. In
-backpropagation (exercise 6) the derivative acts as a gate. Gradient flows
+backpropagation (the ``backprop`` exercise) the derivative acts as a gate. Gradient flows
 through the entries where the input was positive and is blocked everywhere
 else.
 

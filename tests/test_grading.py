@@ -121,3 +121,25 @@ def test_two_runs_and_job_counts_give_byte_identical_json(grader, tmp_path):
     gradebook = (tmp_path / "one" / "gradebook.csv").read_text().splitlines()
     assert gradebook[0].startswith("submission,") and "total" in gradebook[0]
     assert len(gradebook) == 1 + len(subs)
+
+
+def test_examples_do_not_depend_on_what_the_process_imported():
+    """Hypothesis mines constants from loaded local modules; the grader switches that off."""
+    import subprocess
+    import sys
+
+    script = ("import sys, hashlib\n"
+              "if sys.argv[1] == 'more':\n"
+              "    import graders.sandbox.process, graders.checks.matmul, graders.checks.rnn, tests.conftest\n"
+              "from graders.checks import load_checks\n"
+              "from graders.examples import generate\n"
+              "from graders import cache\n"
+              "h = hashlib.sha256()\n"
+              "for check in load_checks('dot_product') + load_checks('rnn'):\n"
+              "    for e in generate(check, 1234, 40):\n"
+              "        blobs = []\n"
+              "        h.update(repr(cache.encode_args(e, blobs)).encode() + b''.join(blobs))\n"
+              "print(h.hexdigest())\n")
+    digests = {subprocess.run([sys.executable, "-c", script, arg], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout for arg in ("few", "more")}
+    assert len(digests) == 1

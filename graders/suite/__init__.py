@@ -3,7 +3,7 @@
 A *mutant* is a realistic wrong implementation of one function (modelled on a real learner
 mistake); it must lose points in its own exercise and nowhere else. A *valid variant* is a
 different correct way to write a function; it must score full marks. Each lives in
-``tests/suite/<module>.py`` as ``MUTANTS`` and ``VALID`` lists; a submission is built from the
+``graders/suite/<module>.py`` as ``MUTANTS`` and ``VALID`` lists; a submission is built from the
 reference modules with one function's definition replaced by the variant's source.
 """
 
