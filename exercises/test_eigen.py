@@ -17,7 +17,7 @@ def test_power_iteration_worked_example():
 def test_power_iteration_follows_the_procedure():
     A = np.array([[2.0, 1.0], [1.0, 3.0]])
     x = np.random.default_rng(7).standard_normal(2)
-    x = x / np.linalg.norm(x)
+    x /= np.linalg.norm(x)
     for _ in range(3):
         x = A @ x / np.linalg.norm(A @ x)
     value, vector = power_iteration(A, 3, seed=7)

@@ -14,7 +14,8 @@ WO = np.array([[1.0, 1.0], [0.0, 1.0]])
 
 def softmax(s):
     e = np.exp(s - s.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    total = e.sum(axis=-1, keepdims=True)
+    return e / total
 
 
 def test_causal_mask():

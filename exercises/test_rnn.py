@@ -43,9 +43,9 @@ def test_rnn_forward_chains_the_steps():
     hs = rnn_forward(xs, h0, Wx, Wh, b)
     assert hs.shape == (T, N, H)
     h = h0
-    for t in range(T):
-        h = np.tanh(xs[t] @ Wx + h @ Wh + b)  # the state after reading xs[t]
-        np.testing.assert_allclose(hs[t], h, rtol=1e-12, atol=1e-14)
+    for step in range(T):
+        h = np.tanh(xs[step] @ Wx + h @ Wh + b)  # the state after reading xs[step]
+        np.testing.assert_allclose(hs[step], h, rtol=1e-12, atol=1e-14)
 
 
 def test_empty_sequence():

@@ -55,11 +55,11 @@ def test_one_epoch_is_one_gradient_descent_step():
     X, Y = line_data()
     p = initial_params(1, 8, 1, seed=3)
     Z1 = X @ p["W1"]
-    A1 = np.maximum(Z1, 0)
-    dY = 2 * (A1 @ p["W2"] - Y) / Y.size
+    hidden = np.maximum(Z1, 0.0)
+    dY = 2 * (hidden @ p["W2"] - Y) / Y.size
     dZ1 = (dY @ p["W2"].T) * (Z1 > 0)
     expected = {"W1": p["W1"] - 0.05 * X.T @ dZ1, "b1": -0.05 * dZ1.sum(axis=0),
-                "W2": p["W2"] - 0.05 * A1.T @ dY, "b2": -0.05 * dY.sum(axis=0)}
+                "W2": p["W2"] - 0.05 * hidden.T @ dY, "b2": -0.05 * dY.sum(axis=0)}
     params, _ = train_mlp(X, Y, hidden=8, lr=0.05, epochs=1, seed=3)
     for k in expected:
         np.testing.assert_allclose(params[k], expected[k], rtol=1e-10, atol=1e-14, err_msg=k)

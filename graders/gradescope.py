@@ -163,7 +163,7 @@ def _course_files(course: Course) -> dict[str, bytes]:
             files[f"{COURSE_DIR}/solutions/{path.name}"] = path.read_bytes()
     package = Path(__file__).resolve().parent
     for dirpath, dirnames, filenames in os.walk(package, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith(".")
+        dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", "suite") and not d.startswith(".")
                              and not os.path.islink(os.path.join(dirpath, d)))
         for name in sorted(filenames):
             path = Path(dirpath) / name

@@ -159,6 +159,7 @@ class InProcessLearner:
         self.module: str | None = None
         self._mod: types.ModuleType | None = None
         self._saved_module = None
+        self._pending_output = ""   # what batched calls printed, until take_output()
         self._spent: dict[str, float] = {}
         self._out = io.StringIO()
 
@@ -288,6 +289,22 @@ class InProcessLearner:
         outcome = LearnerProcess._parse_reply(self, reply, reply_blobs, call)
         outcome.output = self._output()
         return outcome
+
+    def run_batch(self, calls: list[Call], frame: bytes | None = None) -> list[Outcome]:
+        """The runner's batched path, one call at a time; ends where the sandbox would kill."""
+        outcomes = []
+        for call in calls:
+            outcome = self.call(call)
+            self._pending_output += outcome.output
+            outcome.output = ""
+            outcomes.append(outcome)
+            if self.module is None or (outcome.kind == "limit" and outcome.error in ("timeout", "crash", "cpu")):
+                break
+        return outcomes
+
+    def take_output(self) -> str:
+        text, self._pending_output = self._pending_output[:OUTPUT_CAP], ""
+        return text
 
     def _garbage(self, message: str) -> Outcome:  # used by the reply parser for unknown replies
         self.end_session()

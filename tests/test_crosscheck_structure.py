@@ -121,7 +121,7 @@ def test_rank_matches_numpy_and_torch_on_the_check_examples(name):
         assert judge(c, example, int(np.linalg.matrix_rank(A, tol=tol))) is None
         if np.asarray(A).size:  # torch: rank from its own SVD (gesvd/gesdd), float64
             s = torch.linalg.svdvals(t64(A))
-            cut = max(np.shape(A)) * torch.finfo(torch.float64).eps * s.max() if tol is None else tol
+            cut = max(np.shape(A)) * torch.finfo(torch.float64).eps * s.max() if tol is None else float(tol)
             if tol is None and np.asarray(A).dtype == np.float32:
                 continue  # numpy's float32 convention (eps of float32) has no torch float64 analogue
             assert int((s > cut).sum()) == expected

@@ -358,7 +358,7 @@ def test_export_cells_follow_nbgrader_schema(exported):
             assert meta.locked and not meta.solution and meta.schema_version == 3
             if meta.points:
                 assert "### BEGIN HIDDEN TESTS" in cell.source and "run_check(" in cell.source
-        assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# Exercise")
+        assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
 
 
 def test_fill_notebook_round_trips_the_module():

@@ -287,6 +287,9 @@ time.sleep(600)
         time.sleep(0.05)
     assert not _host_children(bwrap_pid)
     if uid >= 0:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and containment.processes_of_uid(uid):
+            time.sleep(0.05)
         assert not containment.processes_of_uid(uid)
 
 
