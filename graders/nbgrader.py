@@ -35,7 +35,7 @@ from .errors import UsageError
 from .manifest import COURSE_FILE, Course, Exercise
 from .notebooks import HIDDEN_HEADER, PUBLIC_HEADER
 from .results import points, write_atomic
-from .sync import BEGIN, END
+from .sync import BEGIN
 
 SCHEMA_VERSION = 3                  # nbgrader's cell metadata schema
 COURSE_SNAPSHOT = "nnla_course"     # where the kernel-side grader finds course.toml and solutions
