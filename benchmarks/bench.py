@@ -221,7 +221,7 @@ def floor_seconds() -> tuple[float, int]:
     for module, checks in grader.checks.items():
         ref = reference_module(course.solutions_dir, module)
         for check in checks:
-            examples, _ = grader.cases(module)[(check.function, check.name)]
+            examples = grader.cases(module)[(check.function, check.name)].examples
             for example in examples:
                 for call in check.calls(example):
                     work.append((getattr(ref, call.function), call.args))

@@ -15,6 +15,7 @@ import hashlib
 import os
 import struct
 from pathlib import Path
+from typing import NamedTuple
 
 import hypothesis
 import numpy as np
@@ -24,8 +25,17 @@ from .examples import wire_copy
 from .results import write_atomic_bytes
 from .sandbox import wire
 
-FORMAT = 2
+FORMAT = 3
 GRADERS = Path(__file__).resolve().parent
+
+
+class Cases(NamedTuple):
+    """One check's test set: its examples, the reference's outcomes for each example's calls,
+    and the choices hypothesis made to draw each example (to shrink from it)."""
+
+    examples: list[Args]
+    references: list[list[Outcome]]
+    choices: list[bytes]
 
 
 def cache_dir() -> Path | None:
@@ -38,9 +48,15 @@ def cache_dir() -> Path | None:
     return Path(base) / "nnla"
 
 
+# What the cached data depends on: the checks (strategies, calls; they share helpers), how
+# examples are drawn, and how they travel. Editing a report or an exporter keeps the cache.
+_INPUTS = ("checks/*.py", "strategies.py", "examples.py", "cache.py", "sandbox/wire.py",
+           "sandbox/catalogue.py")
+
+
 def _grader_files() -> list[Path]:
-    """The grader's own code, every check module included (check modules share helpers)."""
-    return sorted(GRADERS.rglob("*.py"))
+    """The grader code the examples and reference outcomes depend on."""
+    return sorted(p for pattern in _INPUTS for p in GRADERS.glob(pattern))
 
 
 def key(solutions_dir: Path, module: str, seed: int, n_examples: int) -> str:
@@ -85,7 +101,7 @@ round_trip = wire_copy  # the example exactly as the learner process (and the ca
 
 
 def load(path: Path) -> dict | None:
-    """{check key: (examples, reference outcomes)} from a cache file, or None."""
+    """{check key: :class:`Cases`} from a cache file, or None."""
     try:
         data = path.read_bytes()
         (length,) = struct.unpack(">I", data[:4])
@@ -98,7 +114,10 @@ def load(path: Path) -> dict | None:
         for entry in header["checks"]:
             examples = [decode_args(e, blobs) for e in entry["examples"]]
             reference = [[_decode_outcome(o, blobs) for o in outs] for outs in entry["reference"]]
-            result[tuple(entry["key"])] = (examples, reference)
+            choices = [blobs[i] for i in entry["choices"]]
+            if not len(examples) == len(reference) == len(choices):
+                return None
+            result[tuple(entry["key"])] = Cases(examples, reference, choices)
         return result
     except Exception:  # any damage means: recompute
         return None
@@ -113,13 +132,19 @@ def round_trip_outcome(outcome: Outcome) -> Outcome:
         return outcome  # not storable: such an exercise is simply not cached
 
 
-def store(path: Path, entries: dict) -> None:
+def _blob(data: bytes, blobs: list[bytes]) -> int:
+    blobs.append(bytes(data))
+    return len(blobs) - 1
+
+
+def store(path: Path, entries: dict[tuple, Cases]) -> None:
     blobs: list[bytes] = []
     try:
         checks = [{"key": list(k),
-                   "examples": [encode_args(e, blobs) for e in examples],
-                   "reference": [[_encode_outcome(o, blobs) for o in outs] for outs in reference]}
-                  for k, (examples, reference) in entries.items()]
+                   "examples": [encode_args(e, blobs) for e in cases.examples],
+                   "reference": [[_encode_outcome(o, blobs) for o in outs] for outs in cases.references],
+                   "choices": [_blob(c, blobs) for c in cases.choices]}
+                  for k, cases in entries.items()]
         write_atomic_bytes(path, wire.pack({"format": FORMAT, "checks": checks}, blobs))
         module = path.name.rsplit("-", 1)[0]
         for old in path.parent.glob(f"{module}-*.nnla"):  # entries of older course versions

@@ -2,8 +2,10 @@
 
 Each check's examples are drawn once per (course, seed) by hypothesis with a seed derived from
 the course seed and the check's name, so every learner faces the identical test set and every
-regrade is the same. Hypothesis' shrinking runs only for a check that failed: the same seeded
-search is replayed against the learner, finds the same first failure, and shrinks it.
+regrade is the same. Each example keeps hypothesis' record of the choices that drew it, so
+shrinking (run only for a check that failed) starts from the learner's smallest failing example
+itself: hypothesis replays it from an in-memory example database and shrinks it, with no
+generation phase in between.
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ from typing import Callable
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
+from hypothesis.control import current_build_context
+from hypothesis.database import InMemoryExampleDatabase, choices_to_bytes
 
 from .checks import Args, Call, Check, Outcome
 from .compare import Mismatch
 
 SHRINK_BUDGET = 40  # learner evaluations one shrink may spend (each costs a hypothesis draw)
+_REPLAY_KEY = b"nnla-failing-example"  # where shrink() puts the example to start from
 
 
 def example_size(example: Args) -> tuple[int, float]:
@@ -60,8 +65,8 @@ def check_seed(course_seed: int, module: str, check: Check) -> int:
     return zlib.crc32(f"{course_seed}:{module}:{check.function}:{check.name}".encode())
 
 
-def _settings(n: int, phases) -> settings:
-    return settings(max_examples=n, database=None, phases=phases, deadline=None,
+def _settings(n: int, phases, database=None) -> settings:
+    return settings(max_examples=n, database=database, phases=phases, deadline=None,
                     suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet,
                     print_blob=False, report_multiple_bugs=False)
 
@@ -88,19 +93,26 @@ def _no_local_constants():
         providers.CONSTANTS_CACHE.cache.clear()
 
 
-def generate(check: Check, seed_value: int, n: int) -> list[Args]:
-    """The check's examples, deterministically for a given seed (hypothesis' generate phase)."""
-    found: list[Args] = []
+def generate_recorded(check: Check, seed_value: int, n: int) -> list[tuple[Args, bytes]]:
+    """The check's examples, deterministically for a given seed (hypothesis' generate phase),
+    each with the choice sequence that drew it (hypothesis' database format)."""
+    found: list[tuple[Args, bytes]] = []
 
     @_settings(n, [Phase.generate])
     @hypothesis_seed(seed_value)
     @given(check.strategy)
     def collect(example):
-        found.append(wire_copy(example))
+        choices = current_build_context().data.choices  # every draw of this example, in order
+        found.append((wire_copy(example), choices_to_bytes(choices)))
 
     with _no_local_constants():
         collect()
     return found
+
+
+def generate(check: Check, seed_value: int, n: int) -> list[Args]:
+    """The check's examples, deterministically for a given seed."""
+    return [example for example, _ in generate_recorded(check, seed_value, n)]
 
 
 class _Failed(Exception):
@@ -111,17 +123,23 @@ class _BudgetSpent(BaseException):
     """Stops hypothesis at once (it re-raises BaseExceptions instead of shrinking them)."""
 
 
-def shrink(check: Check, seed_value: int, n: int,
+def shrink(check: Check, seed_value: int, n: int, start: bytes,
            evaluate: Callable[[Args], "Failure | None"]) -> tuple[Args, "Failure"] | None:
-    """Replay the seeded search against the learner and shrink its first failure.
+    """Shrink a failing example, given as its recorded choices (see :func:`generate_recorded`).
 
-    Failures where the learner was killed (timeouts, crashes) are not shrunk: each would cost a
-    restart. The budget bounds the learner evaluations; the last failure found is the smallest.
+    Hypothesis replays ``start`` from an in-memory database (its *reuse* phase) and shrinks it
+    (its *shrink* phase) against the learner; nothing new is generated. Failures where the learner
+    was killed (timeouts, crashes) are not shrunk: each would cost a restart. The budget bounds
+    the learner evaluations. Of the failures found, the smallest (by :func:`example_size`) wins.
     """
     best: list[tuple[Args, Failure]] = []
     spent = [0]
+    database = InMemoryExampleDatabase()
+    # The *secondary* corpus: hypothesis replays it and, when the example still fails, shrinks
+    # it. (A failure replayed from the primary corpus counts as already shrunk: no shrinking.)
+    database.save(_REPLAY_KEY + b".secondary", start)
 
-    @_settings(n, [Phase.generate, Phase.shrink])
+    @_settings(n, [Phase.reuse, Phase.shrink], database)
     @hypothesis_seed(seed_value)
     @given(check.strategy)
     def probe(example):
@@ -134,12 +152,13 @@ def shrink(check: Check, seed_value: int, n: int,
             best.append((example, failure))
             raise _Failed
 
+    probe._hypothesis_internal_database_key = _REPLAY_KEY
     try:
         with _no_local_constants():
             probe()
     except (Exception, _BudgetSpent):  # _Failed, the budget, or hypothesis reporting a flaky learner
         pass
-    return best[-1] if best else None
+    return min(best, key=lambda b: example_size(b[0])) if best else None
 
 
 # --- the reference -------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from pathlib import Path
 from . import cache, feedback, forbidden
 from .checks import Args, Check, Outcome, load_checks
 from .errors import UsageError
-from .examples import (Failure, check_seed, example_size, generate, judge, parameter_names, reference_module,
-                       reference_outcome, shrink)
+from .examples import (Failure, check_seed, example_size, generate_recorded, judge, parameter_names,
+                       reference_module, reference_outcome, shrink)
 from .manifest import Course, Exercise
 from .results import CheckResult, ExerciseResult, SubmissionResult, exercise_status
 from .sandbox import containment
@@ -66,7 +66,7 @@ class Grader:
         self.limits = Limits(time_limit=course.grading.time_limit,
                              memory_mb=course.grading.memory_limit_mb)
         self.checks = course_checks(course, only)
-        self._cases: dict[str, dict[tuple, tuple[list[Args], list[list[Outcome]]]]] = {}
+        self._cases: dict[str, dict[tuple, cache.Cases]] = {}
         self._frames: dict[tuple, tuple[list[list], bytes]] = {}
         # NNLA_UNBATCHED=1: one round trip per call, as before batching (for the benchmark's
         # check that the optimised path gives byte-identical results).
@@ -76,8 +76,9 @@ class Grader:
     def _n(self, check: Check) -> int:
         return check.examples or self.n_examples
 
-    def cases(self, module: str) -> dict[tuple, tuple[list[Args], list[list[Outcome]]]]:
-        """Each check's examples and reference outcomes: from the disk cache, or computed now."""
+    def cases(self, module: str) -> dict[tuple, cache.Cases]:
+        """Each check's examples, reference outcomes and recorded choices: from the disk cache,
+        or computed now."""
         if module in self._cases:
             return self._cases[module]
         folder = cache.cache_dir()
@@ -91,10 +92,10 @@ class Grader:
                 return stored
         computed = {}
         for check in self.checks[module]:
-            examples = [cache.round_trip(e) for e in
-                        generate(check, check_seed(self.seed, module, check), self._n(check))]
-            computed[(check.function, check.name)] = (
-                examples, [self.reference(module, check, e) for e in examples])
+            drawn = generate_recorded(check, check_seed(self.seed, module, check), self._n(check))
+            examples = [cache.round_trip(e) for e, _ in drawn]
+            computed[(check.function, check.name)] = cache.Cases(
+                examples, [self.reference(module, check, e) for e in examples], [c for _, c in drawn])
         if path is not None:
             cache.store(path, computed)
         self._cases[module] = computed
@@ -178,13 +179,17 @@ class Grader:
         kinds: set[str] = set()
         outputs: list[str] = []
         results = []
+        shrunk: set[str] = set()  # functions whose counterexample hypothesis already shrank
         for check in self.checks[ex.module]:
             if check.function in dead:
                 results.append(CheckResult(check.name, check.function, False, 0, check.points,
                                            dead[check.function]))
                 kinds.add("dead")
                 continue
-            passed, message, failure = self._run_check(ex, check, proc, outputs)
+            passed, message, failure = self._run_check(ex, check, proc, outputs,
+                                                       shrink_it=check.function not in shrunk)
+            if failure is not None and failure.kind in ("mismatch", "raised"):
+                shrunk.add(check.function)
             if failure is not None:
                 kinds.add(failure.kind if failure.kind != "limit" else failure.error)
                 if failure.kind == "not_implemented":
@@ -245,16 +250,20 @@ class Grader:
         """The check's calls per example, and all of them encoded as one frame (cached)."""
         key = (module, check.function, check.name)
         if key not in self._frames:
-            examples, _ = self.cases(module)[(check.function, check.name)]
+            examples = self.cases(module)[(check.function, check.name)].examples
             per_example = [check.calls(e) for e in examples]
             self._frames[key] = (per_example, batch_frame([c for calls in per_example for c in calls]))
         return self._frames[key]
 
-    def _run_check(self, ex: Exercise, check: Check, proc: LearnerProcess,
-                   outputs: list[str]) -> tuple[bool, str, Failure | None]:
+    def _run_check(self, ex: Exercise, check: Check, proc: LearnerProcess, outputs: list[str],
+                   shrink_it: bool = True) -> tuple[bool, str, Failure | None]:
+        """Run one check's examples in one batch and judge them. A failure is reported with the
+        smallest failing example, shrunk by hypothesis if ``shrink_it`` (the runner shrinks the
+        first failing check of each function: one minimal counterexample per bug, at the cost
+        of one shrink)."""
         failure = example = None
         notes = set()
-        examples, references = self.cases(ex.module)[(check.function, check.name)]
+        examples, references, choices = self.cases(ex.module)[(check.function, check.name)]
         per_example, frame = self._batch(ex.module, check)
         if self.batched:
             problem = self._ensure_open(proc, ex)
@@ -270,37 +279,38 @@ class Grader:
                 if len(got) < len(calls):
                     break
         start = 0
-        failures: list[tuple[Args, Failure]] = []
-        for example, ref, calls in zip(examples, references, per_example):
+        failures: list[tuple[Args, Failure, bytes]] = []
+        for example, ref, calls, recorded in zip(examples, references, per_example, choices):
             got = flat[start:start + len(calls)]
             start += len(calls)
             if not got:  # the batch ended early (a kill): the failure is already recorded
                 break
             failure = judge(check, example, got, ref)
             if failure is not None:
-                failures.append((example, failure))
+                failures.append((example, failure, recorded))
                 if failure.kind not in ("mismatch", "raised"):
                     break  # a kill or NotImplementedError: nothing after it ran
             else:
                 notes.update(o.note for o in got if o.note)
         if not failures:
             return True, ("passed" + (f" (note: {'; '.join(sorted(notes))})" if notes else "")), None
-        example, failure = failures[0]
+        example, failure, _ = failures[0]
         if failure.kind in ("mismatch", "raised"):
-            # The smallest failing example of the batch, then hypothesis' shrinking (seeded by
-            # replaying the same search) if it finds a smaller one within its budget.
-            example, failure = min((f for f in failures if f[1].kind in ("mismatch", "raised")),
-                                   key=lambda f: example_size(f[0]))
-
-            def evaluate(candidate: Args) -> Failure | None:
-                candidate = cache.round_trip(candidate)
-                got = self._call_all(proc, ex, candidate, check)
-                return judge(check, candidate, got, self.reference(ex.module, check, candidate))
-            smaller = shrink(check, check_seed(self.seed, ex.module, check), self._n(check), evaluate)
-            if smaller is not None:
-                candidate = cache.round_trip(smaller[0])
-                if example_size(candidate) < example_size(example):
-                    example, failure = candidate, smaller[1]
+            # The smallest failing example of the batch; then hypothesis shrinks it, if it finds
+            # a smaller one within its budget.
+            example, failure, recorded = min((f for f in failures if f[1].kind in ("mismatch", "raised")),
+                                             key=lambda f: example_size(f[0]))
+            if shrink_it:
+                def evaluate(candidate: Args) -> Failure | None:
+                    candidate = cache.round_trip(candidate)
+                    got = self._call_all(proc, ex, candidate, check)
+                    return judge(check, candidate, got, self.reference(ex.module, check, candidate))
+                smaller = shrink(check, check_seed(self.seed, ex.module, check), self._n(check), recorded,
+                                 evaluate)
+                if smaller is not None:
+                    candidate = cache.round_trip(smaller[0])
+                    if example_size(candidate) < example_size(example):
+                        example, failure = candidate, smaller[1]
         names = parameter_names(reference_module(self.course.solutions_dir, ex.module), check.function)
         if failure.kind == "not_implemented":
             return False, f"{check.function}: not implemented yet", failure

@@ -163,7 +163,8 @@ class LearnerProcess:
         self.cmd, self.reply, self.status = cmd_w, reply_r, status_r
         for fd in (self.cmd, self.reply, self.status):
             os.set_blocking(fd, False)
-        self._buffer = bytearray()
+        self._buffer = bytearray()   # reply bytes read, not yet parsed from self._pos on
+        self._pos = 0
         self._status_buffer = bytearray()
         hello = self._read_status(wait=STARTUP_TIMEOUT)  # the interpreter and numpy are loaded
         if not hello or hello.get("started") is not True:
@@ -259,32 +260,35 @@ class LearnerProcess:
         self._send_frame(wire.pack(header, blobs), deadline)
 
     def _fill(self, want: int, deadline: float) -> None:
-        """Read until the buffer holds ``want`` bytes, or the session dies, or time runs out."""
-        while len(self._buffer) < want:
+        """Read until ``want`` unparsed bytes are buffered, or the session dies, or time runs out."""
+        while len(self._buffer) - self._pos < want:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError
             ready, _, _ = select.select([self.reply, self.status], [], [], left)
             if self.reply in ready:
-                chunk = os.read(self.reply, max(want - len(self._buffer), 1 << 16))
+                chunk = os.read(self.reply, max(want - (len(self._buffer) - self._pos), 1 << 16))
                 if not chunk:
                     raise _Dead(self._death())
+                if self._pos:  # drop what was parsed: once per read, not once per reply
+                    del self._buffer[:self._pos]
+                    self._pos = 0
                 self._buffer += chunk
             elif self.status in ready:
                 raise _Dead(self._death())
 
-    def _take(self, n: int) -> bytes:
-        data = bytes(self._buffer[:n])
-        del self._buffer[:n]
+    def _take(self, n: int) -> bytearray:
+        data = self._buffer[self._pos:self._pos + n]
+        self._pos += n
         return data
 
     def _receive(self, deadline: float) -> tuple[dict, list[bytes]]:
         self._fill(4, deadline)
-        (length,) = struct.unpack(">I", bytes(self._buffer[:4]))
+        (length,) = struct.unpack_from(">I", self._buffer, self._pos)
         if length > wire.MAX_HEADER:
             raise _Dead(self._garbage("sent a reply header that is too large"))
         self._fill(4 + length, deadline)
-        self._take(4)
+        self._pos += 4
         try:
             header = wire.unpack_header(self._take(length))
         except wire.WireError as err:
@@ -346,6 +350,7 @@ class LearnerProcess:
         everything it left), so nothing can write to the reply pipe any more.
         """
         self._buffer.clear()
+        self._pos = 0
         try:
             while os.read(self.reply, 1 << 16):
                 pass

@@ -45,7 +45,11 @@ def read_exact(fd, n):
 def read_frame(fd):
     (length,) = struct.unpack(">I", read_exact(fd, 4))
     header = wire.unpack_header(read_exact(fd, length))
-    blobs = [read_exact(fd, n) for n in header["blobs"]]
+    data = memoryview(read_exact(fd, sum(header["blobs"])))  # all blobs in one read
+    blobs, offset = [], 0
+    for n in header["blobs"]:
+        blobs.append(data[offset:offset + n])
+        offset += n
     return header, blobs
 
 
