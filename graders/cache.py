@@ -59,6 +59,12 @@ def _grader_files() -> list[Path]:
     return sorted(p for pattern in _INPUTS for p in GRADERS.glob(pattern))
 
 
+def entry_path(folder: Path, solutions_dir: Path, module: str, seed: int, n_examples: int) -> Path:
+    """Where an exercise's entry lives: named by module, seed and example count (kept side by
+    side: the tests' small counts must not evict the course's), then the hash of the rest."""
+    return folder / f"{module}-{seed}-{n_examples}-{key(solutions_dir, module, seed, n_examples)}.nnla"
+
+
 def key(solutions_dir: Path, module: str, seed: int, n_examples: int) -> str:
     h = hashlib.sha256()
     h.update(f"{FORMAT}|{module}|{seed}|{n_examples}|{hypothesis.__version__}|{np.__version__}".encode())
@@ -146,8 +152,8 @@ def store(path: Path, entries: dict[tuple, Cases]) -> None:
                    "choices": [_blob(c, blobs) for c in cases.choices]}
                   for k, cases in entries.items()]
         write_atomic_bytes(path, wire.pack({"format": FORMAT, "checks": checks}, blobs))
-        module = path.name.rsplit("-", 1)[0]
-        for old in path.parent.glob(f"{module}-*.nnla"):  # entries of older course versions
+        prefix = path.name.rsplit("-", 1)[0]  # module-seed-n
+        for old in path.parent.glob(f"{prefix}-*.nnla"):  # the same entry for older code
             if old != path:
                 old.unlink(missing_ok=True)
     except (OSError, wire.WireError):

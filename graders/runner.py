@@ -84,7 +84,7 @@ class Grader:
         folder = cache.cache_dir()
         path = None
         if folder is not None:
-            path = folder / f"{module}-{cache.key(self.course.solutions_dir, module, self.seed, self.n_examples)}.nnla"
+            path = cache.entry_path(folder, self.course.solutions_dir, module, self.seed, self.n_examples)
             stored = cache.load(path)
             wanted = {(c.function, c.name) for c in self.checks[module]}
             if stored is not None and set(stored) == wanted:

@@ -143,3 +143,29 @@ def test_examples_do_not_depend_on_what_the_process_imported():
     digests = {subprocess.run([sys.executable, "-c", script, arg], cwd=ROOT, capture_output=True, text=True,
                               check=True).stdout for arg in ("few", "more")}
     assert len(digests) == 1
+
+
+def test_the_example_cache_keeps_each_count_and_replaces_stale_entries(tmp_path, monkeypatch):
+    """Entries for other example counts survive (the tests' small counts must not evict the
+    course's); an entry for the same module, seed and count but older code is replaced; a hit
+    gives the examples and reference outcomes that were stored."""
+    from graders import cache
+    from graders.manifest import load_course
+    from graders.runner import Grader
+
+    monkeypatch.setenv("NNLA_CACHE_DIR", str(tmp_path))
+    course = load_course(ROOT)
+    stale = tmp_path / "dot_product-{}-3-{}.nnla".format(course.grading.seed, "0" * 32)
+    stale.write_bytes(b"from older grader code")
+    cases = Grader(course, examples=3, only=["dot_product"]).cases("dot_product")
+    Grader(course, examples=4, only=["dot_product"]).cases("dot_product")
+    assert not stale.exists()
+    assert sorted(p.name.split("-")[2] for p in tmp_path.glob("dot_product-*.nnla")) == ["3", "4"]
+    again = Grader(course, examples=3, only=["dot_product"]).cases("dot_product")
+    assert again.keys() == cases.keys()
+    for key, stored in again.items():
+        assert len(stored.examples) == len(stored.references) == len(stored.choices) > 0
+        assert stored.choices == cases[key].choices
+        blobs_a, blobs_b = [], []
+        assert ([cache.encode_args(e, blobs_a) for e in stored.examples], blobs_a) == \
+            ([cache.encode_args(e, blobs_b) for e in cases[key].examples], blobs_b)
