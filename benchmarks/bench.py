@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from graders import suite  # noqa: E402
 from graders.examples import reference_module  # noqa: E402
 from graders.manifest import load_course  # noqa: E402
-from graders.nbgrader import fill_notebook  # noqa: E402
+from graders.nbgrader import fill_notebook, write_course_subset  # noqa: E402
 from graders.runner import Grader  # noqa: E402
 
 LOOP = "def {fn}(*args, **kwargs):\n    while True:\n        pass\n"
@@ -150,35 +150,11 @@ def same_results(a: Path, b: Path) -> bool:
 
 # --- nbgrader, side by side ----------------------------------------------------------------------
 
-def small_course(dest: Path, modules: list[str]) -> Path:
-    """The course reduced to ``modules`` (one nbgrader assignment), examples unchanged."""
-    import re
-
-    course = load_course(ROOT)
-    units = {course.exercise(m).unit for m in modules}
-    kept = []
-    for block in re.split(r"(?m)^(?=\[)", (ROOT / "course.toml").read_text()):
-        header = block.split("\n", 1)[0].strip()
-        if header == "[[exercise]]" and re.search(r'(?m)^module\s*=\s*"([^"]+)"', block).group(1) not in modules:
-            continue
-        if header == "[[unit]]" and re.search(r'(?m)^name\s*=\s*"([^"]+)"', block).group(1) not in units:
-            continue
-        kept.append(block)
-    (dest / "solutions").mkdir(parents=True)
-    (dest / "exercises").mkdir()
-    (dest / "course.toml").write_text("".join(kept))
-    for m in modules:
-        shutil.copy(ROOT / "solutions" / f"{m}.py", dest / "solutions")
-        if (ROOT / "exercises" / f"test_{m}.py").exists():
-            shutil.copy(ROOT / "exercises" / f"test_{m}.py", dest / "exercises")
-    return dest
-
-
 def nbgrader_side_by_side(work: Path, class_dir: Path, students: list[str]) -> dict:
     course = load_course(ROOT)
     unit = course.units[0].name
     modules = [ex.module for ex in course.unit_exercises(unit)]
-    small = small_course(work / "course", modules)
+    small = write_course_subset(course, work / "course", modules)
     out = work / "nb"
     env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     env.pop("NNLA_COURSE", None)

@@ -130,7 +130,8 @@ def shrink(check: Check, seed_value: int, n: int, start: bytes,
     Hypothesis replays ``start`` from an in-memory database (its *reuse* phase) and shrinks it
     (its *shrink* phase) against the learner; nothing new is generated. Failures where the learner
     was killed (timeouts, crashes) are not shrunk: each would cost a restart. The budget bounds
-    the learner evaluations. Of the failures found, the smallest (by :func:`example_size`) wins.
+    the learner evaluations. Hypothesis only tries candidates simpler than its current failure (in
+    its own order, which prefers round numbers), so the last failure found is the simplest.
     """
     best: list[tuple[Args, Failure]] = []
     spent = [0]
@@ -158,7 +159,7 @@ def shrink(check: Check, seed_value: int, n: int, start: bytes,
             probe()
     except (Exception, _BudgetSpent):  # _Failed, the budget, or hypothesis reporting a flaky learner
         pass
-    return min(best, key=lambda b: example_size(b[0])) if best else None
+    return best[-1] if best else None
 
 
 # --- the reference -------------------------------------------------------------------------------
