@@ -276,8 +276,8 @@ class Grader:
                 got = self._call_all(proc, ex, example, check)
                 outputs.extend(o.output for o in got)
                 flat += got
-                if len(got) < len(calls):
-                    break
+                if len(got) < len(calls) or any(o.kind == "limit" for o in got):
+                    break  # a kill ends the check, as it ends a batch
         start = 0
         failures: list[tuple[Args, Failure, bytes]] = []
         for example, ref, calls, recorded in zip(examples, references, per_example, choices):
