@@ -25,6 +25,11 @@ class Mismatch:
     got: object = None
 
 
+def f64(a) -> np.ndarray:
+    """``a`` as a float64 array (what the bounds are computed in)."""
+    return np.asarray(a, dtype=np.float64)
+
+
 def unit_roundoff(*arrays) -> float:
     """Machine epsilon of the least precise floating input (float64 for integer inputs)."""
     eps = np.finfo(np.float64).eps

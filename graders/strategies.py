@@ -16,6 +16,12 @@ SMALL = 10.0
 LARGE = 1e6
 INT_RANGE = 50
 
+# The dtypes of most checks' arrays: mostly float64, sometimes float32 or int64.
+MIXED_DTYPES = ("float64", "float64", "float32", "int64")
+# One family per example: operands of mixed dtypes, or all float32 (float32 arithmetic
+# throughout), or all integer.
+DTYPE_FAMILIES = st.sampled_from([MIXED_DTYPES, MIXED_DTYPES, ("float32",), ("int64",)])
+
 
 def finite_floats(bound: float = SMALL) -> st.SearchStrategy[float]:
     """Finite floats in [-bound, bound], with 0, ±1 and halves (values hypothesis shrinks to)."""

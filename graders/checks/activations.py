@@ -25,16 +25,10 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from . import Registry, args, inputs_unchanged, unchanged_call
 
 checks = Registry()
-
-DTYPES = ("float64", "float64", "float32", "int64")
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 # --- strategies ---------------------------------------------------------------------------------
@@ -47,7 +41,7 @@ def any_shapes(draw) -> tuple[int, ...]:
 
 
 @st.composite
-def inputs(draw, dtypes=DTYPES):
+def inputs(draw, dtypes=gs.MIXED_DTYPES):
     """Arrays of any shape; entries up to ±10 mostly (the curved part), sometimes ±1e6."""
     return args(draw(gs.arrays(draw(any_shapes()), bound=draw(gs.magnitudes()), dtypes=dtypes)))
 

@@ -15,17 +15,13 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from . import Registry, args, inputs_unchanged, unchanged_call, unpack
 
 checks = Registry()
 
 ANY_DTYPE = ("float64", "float64", "int64", "float32")
 HUGE = 1e4  # the contract: no overflow or NaN for entries up to ±1e4
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 def subnormal_slack(*arrays) -> float:

@@ -45,7 +45,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from . import Call, Registry, args, describe_error, unpack
 
 checks = Registry()
@@ -53,10 +53,6 @@ checks = Registry()
 ANY_DTYPE = ("float64", "float64", "int64", "float32")
 EPSILONS = [1e-5, 1e-5, 1e-3, 0.1, 1.0, 1e-8]
 CACHE_RULE = "cache = (x_hat, gamma, inv_std): x_hat (N, D), gamma (D,) as given, inv_std (D,)"
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 def subnormal_slack(*arrays) -> float:

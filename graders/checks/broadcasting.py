@@ -17,17 +17,10 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from . import Registry, args, expect_value_error, inputs_unchanged, unchanged_call
 
 checks = Registry()
-
-DTYPES = ("float64", "float64", "float32", "int64")
-DTYPE_SETS = st.sampled_from([DTYPES, DTYPES, ("float32",), ("int64",)])
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 # --- strategies ---------------------------------------------------------------------------------
@@ -35,7 +28,7 @@ def f64(a) -> np.ndarray:
 @st.composite
 def arrays_like(draw):
     """A function drawing arrays of one magnitude and dtype family."""
-    bound, dtypes = draw(gs.magnitudes()), draw(DTYPE_SETS)
+    bound, dtypes = draw(gs.magnitudes()), draw(gs.DTYPE_FAMILIES)
     return lambda shape: draw(gs.arrays(shape, bound=bound, dtypes=dtypes))
 
 

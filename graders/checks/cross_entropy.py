@@ -24,17 +24,12 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from . import Registry, args, expect_value_error, inputs_unchanged, unchanged_call, unpack
 
 checks = Registry()
 
-DTYPES = ("float64", "float64", "float32", "int64")
 LABEL_DTYPES = ("int64", "int64", "int32", "uint8")
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 # --- strategies ---------------------------------------------------------------------------------
@@ -90,7 +85,7 @@ def loss_inputs(draw, huge: bool = False):
     if huge:
         logits = draw(huge_logits(N, C))
     else:
-        logits = draw(gs.arrays((N, C), bound=draw(gs.magnitudes()), dtypes=DTYPES))
+        logits = draw(gs.arrays((N, C), bound=draw(gs.magnitudes()), dtypes=gs.MIXED_DTYPES))
     return args(logits, draw(gs.layouts(draw(labels_for(N, C)))))
 
 

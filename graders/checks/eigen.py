@@ -27,16 +27,12 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from . import Registry, args, describe_error, inputs_unchanged, unchanged_call, unpack
 
 checks = Registry()
 
 RATIO = 0.6
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 def dominant(A) -> tuple[float, np.ndarray, float]:

@@ -36,7 +36,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from ..sandbox.catalogue import Catalogued
 from . import Registry, args, expect_value_error, inputs_unchanged, unchanged_call
 
@@ -46,10 +46,6 @@ EPS = float(np.finfo(np.float64).eps)
 U = EPS / 2
 ANY_DTYPE = ("float64", "float64", "int64", "float32")
 STEPS = (1e-2, 1e-3, 1e-4, 1e-5, 1e-6, None)   # None: call without h (the default, 1e-5)
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 # --- the catalogue functions' exact derivatives and rounding bounds (trusted side only) -----------

@@ -16,17 +16,10 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from . import Registry, args, expect_value_error, inputs_unchanged, unchanged_call, unpack
 
 checks = Registry()
-
-DTYPES = ("float64", "float64", "float32", "int64")
-DTYPE_SETS = st.sampled_from([DTYPES, DTYPES, ("float32",), ("int64",)])
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 # --- strategies ---------------------------------------------------------------------------------
@@ -46,7 +39,7 @@ def square_shapes(draw) -> tuple[int, ...]:
 
 @st.composite
 def pair_of_shapes(draw, shape_a, shape_b, dtypes=None):
-    bound, dtypes = draw(gs.magnitudes()), dtypes or draw(DTYPE_SETS)
+    bound, dtypes = draw(gs.magnitudes()), dtypes or draw(gs.DTYPE_FAMILIES)
     return args(draw(gs.arrays(shape_a, bound=bound, dtypes=dtypes)),
                 draw(gs.arrays(shape_b, bound=bound, dtypes=dtypes)))
 

@@ -17,10 +17,10 @@ from . import Call, Registry, args, expect_value_error, inputs_unchanged, unchan
 
 checks = Registry()
 
-DTYPES = ("float64", "float64", "float32", "int64")
 # (dtypes of A, dtypes of B): mixed, both float32 (float32 arithmetic throughout), both integer,
 # or an integer A with a float B (a result allocated with A's dtype would truncate).
-DTYPE_PAIRS = st.sampled_from([(DTYPES, DTYPES), (DTYPES, DTYPES), (("float32",), ("float32",)),
+MIXED = gs.MIXED_DTYPES
+DTYPE_PAIRS = st.sampled_from([(MIXED, MIXED), (MIXED, MIXED), (("float32",), ("float32",)),
                                (("int64",), ("int64",)), (("int64",), ("float64", "float32"))])
 
 
@@ -65,7 +65,7 @@ def single_matrices(draw) -> object:
         shape = (draw(gs.dims(1, 5)), draw(gs.dims(1, 5)))
     else:
         shape = draw(gs.distinct_dims(2, 1, 8))
-    return args(draw(gs.arrays(shape, bound=draw(gs.magnitudes()), dtypes=DTYPES)))
+    return args(draw(gs.arrays(shape, bound=draw(gs.magnitudes()), dtypes=gs.MIXED_DTYPES)))
 
 
 @st.composite
@@ -91,7 +91,7 @@ def bad_pairs(draw) -> object:
         shapes = draw(st.sampled_from([((2, m, n), (n, p)), ((m, n), (2, n, p))]))
     else:                          # a 0-d array
         shapes = draw(st.sampled_from([((), (n, p)), ((m, n), ())]))
-    return args(*(draw(gs.arrays(s, dtypes=DTYPES)) for s in shapes))
+    return args(*(draw(gs.arrays(s, dtypes=gs.MIXED_DTYPES)) for s in shapes))
 
 
 # --- comparing ----------------------------------------------------------------------------------

@@ -26,10 +26,6 @@ from . import Call, Registry, args, expect_value_error, inputs_unchanged, unchan
 
 checks = Registry()
 
-DTYPES = ("float64", "float64", "float32", "int64")
-# Operands of mixed dtypes, or both float32 (float32 arithmetic throughout), or both integer.
-DTYPE_SETS = st.sampled_from([DTYPES, DTYPES, ("float32",), ("int64",)])
-
 
 # --- strategies ---------------------------------------------------------------------------------
 
@@ -62,7 +58,7 @@ def loss_pairs(draw, shapes=None, nonzero: bool = False) -> object:
     an argument always changes it (for the checks that inputs are left alone).
     """
     shape = draw(shapes if shapes is not None else loss_shapes())
-    bound, dtypes = draw(gs.magnitudes()), draw(DTYPE_SETS)
+    bound, dtypes = draw(gs.magnitudes()), draw(gs.DTYPE_FAMILIES)
     y_pred = draw(gs.arrays(shape, bound=bound, dtypes=dtypes, layout=False))
     y_true = draw(gs.arrays(shape, bound=bound, dtypes=dtypes, layout=False))
     if nonzero:
@@ -92,7 +88,7 @@ def bad_pairs(draw) -> object:
         shapes = shapes * 2
     if draw(st.booleans()):
         shapes = shapes[::-1]
-    return args(*(draw(gs.arrays(s, dtypes=DTYPES)) for s in shapes))
+    return args(*(draw(gs.arrays(s, dtypes=gs.MIXED_DTYPES)) for s in shapes))
 
 
 # --- comparing ----------------------------------------------------------------------------------

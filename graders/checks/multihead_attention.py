@@ -30,16 +30,12 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from . import Call, Registry, args, expect_value_error, inputs_unchanged, unchanged_call, unpack
 
 checks = Registry()
 
 ANY_DTYPE = ("float64", "float64", "int64", "float32")
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 def split(X, h) -> np.ndarray:

@@ -28,17 +28,13 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from . import Args, Call, Registry, args, expect_value_error, inputs_unchanged, unchanged_call, unpack
 
 checks = Registry()
 
 ANY_DTYPE = ("float64", "float64", "int64", "float32")
 LRS = (0.5, 0.1, 0.01, 1e-3, 0.0)
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 # --- strategies ------------------------------------------------------------------------------------

@@ -26,22 +26,16 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from . import Call, Registry, args, expect_value_error, inputs_unchanged, unchanged_call, unpack
 
 checks = Registry()
-
-DTYPES = ("float64", "float64", "float32", "int64")
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 # --- strategies: scaling ------------------------------------------------------------------------
 
 @st.composite
-def data_matrices(draw, constant_columns: bool = False, grid: bool = False, dtypes=DTYPES):
+def data_matrices(draw, constant_columns: bool = False, grid: bool = False, dtypes=gs.MIXED_DTYPES):
     """X (N, D), N >= 1, D >= 0, N != D mostly; some columns constant when asked.
 
     ``grid``: floats rounded to 3 decimals, so that squared deviations cannot underflow (the

@@ -16,8 +16,6 @@ from . import Call, Registry, args, inputs_unchanged, unchanged_call
 
 checks = Registry()
 
-DTYPES = ("float64", "float64", "float32", "int64")
-
 
 # --- strategies ---------------------------------------------------------------------------------
 
@@ -30,14 +28,14 @@ def any_shapes(draw) -> tuple[int, ...]:
 
 @st.composite
 def activations(draw) -> object:
-    return args(draw(gs.arrays(draw(any_shapes()), bound=draw(gs.magnitudes()), dtypes=DTYPES)))
+    return args(draw(gs.arrays(draw(any_shapes()), bound=draw(gs.magnitudes()), dtypes=gs.MIXED_DTYPES)))
 
 
 @st.composite
 def with_zeros(draw) -> object:
     """Arrays with some entries exactly 0 (or -0.0), the corner of ReLU."""
     shape = draw(any_shapes().filter(lambda s: int(np.prod(s)) > 0))
-    arr = draw(gs.arrays(shape, dtypes=DTYPES, layout=False))
+    arr = draw(gs.arrays(shape, dtypes=gs.MIXED_DTYPES, layout=False))
     zeros = draw(st.lists(st.sampled_from(list(np.ndindex(*shape))), min_size=1, max_size=arr.size))
     negative = arr.dtype.kind == "f" and draw(st.booleans())
     for index in zeros:

@@ -35,16 +35,12 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from . import Registry, args, expect_value_error, inputs_unchanged, unchanged_call
 
 checks = Registry()
 
 KAPPA = 30.0
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 # --- strategies ----------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from . import Registry, args, expect_value_error, inputs_unchanged, unchanged_call, unpack
 
 checks = Registry()
@@ -48,10 +48,6 @@ U = 2.0 ** -53
 KEYS = ("W1", "b1", "W2", "b2")
 PARAM_SHAPES = {"W1": "(D, H)", "b1": "(H,)", "W2": "(H, O)", "b2": "(O,)"}
 ANY_DTYPE = ("float64", "float64", "int64", "float32")
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 def gamma(k: int) -> float:

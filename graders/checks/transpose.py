@@ -17,8 +17,6 @@ from . import Registry, args, expect_value_error, inputs_unchanged, unchanged_ca
 
 checks = Registry()
 
-DTYPES = ("float64", "float64", "float32", "int64")
-
 
 # --- strategies ---------------------------------------------------------------------------------
 
@@ -36,14 +34,14 @@ def matrix_shapes(draw) -> tuple[int, int]:
 @st.composite
 def matrices(draw, shapes=None) -> object:
     shape = draw(shapes if shapes is not None else matrix_shapes())
-    return args(draw(gs.arrays(shape, bound=draw(gs.magnitudes()), dtypes=DTYPES)))
+    return args(draw(gs.arrays(shape, bound=draw(gs.magnitudes()), dtypes=gs.MIXED_DTYPES)))
 
 
 @st.composite
 def asymmetric_squares(draw) -> object:
     """A square matrix that differs from its transpose (so returning A unchanged is visible)."""
     n = draw(gs.dims(2, 7))
-    arr = draw(gs.arrays((n, n), bound=draw(gs.magnitudes()), dtypes=DTYPES, layout=False))
+    arr = draw(gs.arrays((n, n), bound=draw(gs.magnitudes()), dtypes=gs.MIXED_DTYPES, layout=False))
     if np.array_equal(arr, arr.T):
         i, j = draw(st.sampled_from([(i, j) for i in range(n) for j in range(n) if i < j]))
         arr[i, j] = arr[j, i] + 1
@@ -55,7 +53,7 @@ def not_matrices(draw) -> object:
     """Arrays that are not 2-D: 0-d, 1-D (numpy's .T leaves them alone), 3-D and 4-D."""
     ndim = draw(st.sampled_from([0, 1, 1, 3, 4]))
     shape = tuple(draw(gs.dims(0 if ndim == 1 else 1, 4)) for _ in range(ndim))
-    return args(draw(gs.arrays(shape, dtypes=DTYPES)))
+    return args(draw(gs.arrays(shape, dtypes=gs.MIXED_DTYPES)))
 
 
 # --- comparing ----------------------------------------------------------------------------------

@@ -20,22 +20,16 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .. import compare, strategies as gs
-from ..compare import Mismatch
+from ..compare import Mismatch, f64
 from . import Registry, args, describe_error, expect_value_error, inputs_unchanged, unchanged_call
 
 checks = Registry()
-
-DTYPES = ("float64", "float64", "float32", "int64")
-
-
-def f64(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64)
 
 
 # --- strategies ---------------------------------------------------------------------------------
 
 @st.composite
-def vector_of(draw, n: int, nonzero: bool = False, dtypes=DTYPES, layout: bool = True):
+def vector_of(draw, n: int, nonzero: bool = False, dtypes=gs.MIXED_DTYPES, layout: bool = True):
     """A vector of length n (not all zeros when asked), float64, float32 or int64."""
     x = draw(gs.arrays(n, bound=draw(gs.magnitudes()), dtypes=dtypes, layout=False))
     if nonzero and n and not np.any(x):
@@ -44,7 +38,7 @@ def vector_of(draw, n: int, nonzero: bool = False, dtypes=DTYPES, layout: bool =
 
 
 @st.composite
-def vectors(draw, min_size: int = 0, nonzero: bool = False, dtypes=DTYPES):
+def vectors(draw, min_size: int = 0, nonzero: bool = False, dtypes=gs.MIXED_DTYPES):
     return draw(vector_of(draw(gs.dims(min_size, 12)), nonzero, dtypes))
 
 
