@@ -210,6 +210,12 @@ class Failure:
     error: str = ""         # limit name (timeout, crash, memory, ...) or exception type
     output: str = ""
 
+    @property
+    def judged(self) -> bool:
+        """The calls ran to their end and were judged wrong (a mismatch or an exception), unlike
+        a kill or NotImplementedError: such a failure can be compared and shrunk."""
+        return self.kind in ("mismatch", "raised")
+
 
 def judge(check: Check, example: Args, got: list[Outcome], ref: list[Outcome]) -> Failure | None:
     for out in got:

@@ -188,7 +188,7 @@ class Grader:
                 continue
             passed, message, failure = self._run_check(ex, check, proc, outputs,
                                                        shrink_it=check.function not in shrunk)
-            if failure is not None and failure.kind in ("mismatch", "raised"):
+            if failure is not None and failure.judged:
                 shrunk.add(check.function)
             if failure is not None:
                 kinds.add(failure.kind if failure.kind != "limit" else failure.error)
@@ -288,17 +288,17 @@ class Grader:
             failure = judge(check, example, got, ref)
             if failure is not None:
                 failures.append((example, failure, recorded))
-                if failure.kind not in ("mismatch", "raised"):
+                if not failure.judged:
                     break  # a kill or NotImplementedError: nothing after it ran
             else:
                 notes.update(o.note for o in got if o.note)
         if not failures:
             return True, ("passed" + (f" (note: {'; '.join(sorted(notes))})" if notes else "")), None
         example, failure, _ = failures[0]
-        if failure.kind in ("mismatch", "raised"):
+        if failure.judged:
             # The smallest failing example of the batch; then hypothesis shrinks it, if it finds
             # a smaller one within its budget.
-            example, failure, recorded = min((f for f in failures if f[1].kind in ("mismatch", "raised")),
+            example, failure, recorded = min((f for f in failures if f[1].judged),
                                              key=lambda f: example_size(f[0]))
             if shrink_it:
                 def evaluate(candidate: Args) -> Failure | None:
