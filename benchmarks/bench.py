@@ -37,6 +37,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -86,14 +87,20 @@ def tree_memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, int, str]:
-    """Wall time, peak memory of the process tree (PSS, MB) and output of a command.
-    The peak RSS sum (MB) of the last run is left in ``PEAK_RSS_MB``."""
-    global PEAK_RSS_MB
+class Ran(NamedTuple):
+    """One command's wall time, peak memory of its process tree (PSS, and the RSS sum) and output."""
+
+    seconds: float
+    pss_mb: int
+    rss_sum_mb: int
+    output: str
+
+
+def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> Ran:
     began = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, text=True)
-    peak = [0, 0]
+    peak = [0, 0]  # PSS, RSS sum (KiB)
     done = threading.Event()
 
     def sample():
@@ -110,11 +117,7 @@ def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> tup
     elapsed = time.perf_counter() - began
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{out[-3000:]}")
-    PEAK_RSS_MB = peak[1] // 1024
-    return elapsed, peak[0] // 1024, out
-
-
-PEAK_RSS_MB = 0
+    return Ran(elapsed, peak[0] // 1024, peak[1] // 1024, out)
 
 
 def nnla(*args: str) -> list[str]:
@@ -211,12 +214,12 @@ def nbgrader_side_by_side(work: Path, class_dir: Path, students: list[str]) -> d
             target = out / "submitted" / student / unit / f"{m}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(nb))
-    t_nb, mem_nb, _ = run([sys.executable, "-m", "nbgrader", "autograde", unit, "--force"], env=env, cwd=out)
+    t_nb, mem_nb, _, _ = run([sys.executable, "-m", "nbgrader", "autograde", unit, "--force"], env=env, cwd=out)
     run([sys.executable, "-m", "nbgrader", "export"], env=env, cwd=out)
     with open(out / "grades.csv", newline="") as f:
         nb_scores = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
     grades = work / "nnla-nb"
-    t_ours, mem_ours, _ = run([sys.executable, "-m", "graders", "--course", str(small), "grade", "--class",
+    t_ours, mem_ours, _, _ = run([sys.executable, "-m", "graders", "--course", str(small), "grade", "--class",
                                str(out / "submitted"), "--out", str(grades), "--jobs", "2", "--progress", "none"])
     ours = {p.stem: json.loads(p.read_text())["score"] for p in grades.glob("*.json")}
     mismatched = {s: (nb_scores.get(s), ours.get(s)) for s in students
@@ -272,8 +275,8 @@ def main() -> int:
 
     # correctness first: the optimised path equals the plain one on the whole class
     plain_env = dict(os.environ, NNLA_UNBATCHED="1", NNLA_CACHE_DIR="off")
-    t_plain, _, _ = run(nnla("grade", "--class", str(class_dir), "--out", str(work / "plain"), "--jobs", "2",
-                             "--progress", "none"), env=plain_env)
+    t_plain = run(nnla("grade", "--class", str(class_dir), "--out", str(work / "plain"), "--jobs", "2",
+                             "--progress", "none"), env=plain_env).seconds
     run(nnla("grade", "--class", str(class_dir), "--out", str(work / "fast"), "--jobs", "2", "--progress", "none"))
     differences, output_only = differing_results(work / "plain", work / "fast")
     if differences:
@@ -288,10 +291,10 @@ def main() -> int:
     def timed(label: str, cmd: list[str], env=None, cwd=None, per: int | None = None) -> None:
         times, mems, rss = [], [], []
         for r in range(args.repeats):
-            t, mem, _ = run(cmd, env=env, cwd=cwd)
-            times.append(t)
-            mems.append(mem)
-            rss.append(PEAK_RSS_MB)
+            ran = run(cmd, env=env, cwd=cwd)
+            times.append(ran.seconds)
+            mems.append(ran.pss_mb)
+            rss.append(ran.rss_sum_mb)
         med = statistics.median(times)
         rows[label] = {"seconds": med, "runs": times, "peak_mb": max(mems), "peak_rss_sum_mb": max(rss),
                        **({"per_second": per / med} if per else {})}
