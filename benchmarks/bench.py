@@ -265,6 +265,8 @@ def main() -> int:
     parser.add_argument("--skip-nbgrader", action="store_true")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args()
+    if args.n < 12:  # learner0011 is the first complete submission build_class writes
+        parser.error("-n must be at least 12: the class needs a complete submission")
 
     work = Path(tempfile.mkdtemp(prefix="nnla-bench-"))
     class_dir = work / "class"
