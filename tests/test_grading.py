@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import shutil
+import textwrap
 
 import pytest
 
@@ -114,13 +116,42 @@ def test_two_runs_and_job_counts_give_byte_identical_json(grader, tmp_path):
     grade_class(grader, subs, tmp_path / "one", jobs=1)
     grade_class(grader, subs, tmp_path / "two", jobs=2)
     for s in subs:
-        one = (tmp_path / "one" / f"{s.name}.json").read_bytes()
-        assert one == (tmp_path / "two" / f"{s.name}.json").read_bytes()
-        assert one == grader.grade(s).to_json().encode()  # alone, outside a class
+        one = (tmp_path / "one" / f"{s.name}.json").read_text()
+        assert_same_text(one, (tmp_path / "two" / f"{s.name}.json").read_text())
+        assert_same_text(one, grader.grade(s).to_json())  # alone, outside a class
         assert json.loads(one)["score"] < json.loads(one)["max_score"]
     gradebook = (tmp_path / "one" / "gradebook.csv").read_text().splitlines()
     assert gradebook[0].startswith("submission,") and "total" in gradebook[0]
     assert len(gradebook) == 1 + len(subs)
+
+
+def assert_same_text(a: str, b: str) -> None:
+    """Equal, or fail showing where (pytest's own diff of two long strings stops too early)."""
+    if a != b:
+        pytest.fail("differ:\n" + "".join(difflib.unified_diff(a.splitlines(True), b.splitlines(True), n=3)))
+
+
+def test_what_the_learner_prints_is_the_same_on_every_regrade(grader, tmp_path):
+    """The learner's process runs without address-space randomisation, so even printed addresses
+    repeat. Why it matters: BLAS kernels may compute on uninitialised padding, and where stale
+    randomised pointers read as inf or a signalling NaN, numpy prints a spurious "invalid value
+    encountered in matmul" on about one run in hundreds (seen with OpenBLAS' SkylakeX sgemv on
+    linear_backward), which made the same submission's result JSON differ between regrades."""
+    sub = suite.build_submission(tmp_path / "prints", ROOT, modules=["dot_product"])
+    module = sub / "dot_product.py"
+    module.write_text(module.read_text() + textwrap.dedent("""
+        _said = []
+        _reference_dot = dot
+
+        def dot(u, v):
+            if not _said:
+                _said.append(True)
+                print("object at", hex(id(object())), "buffer at", hex(np.zeros(3).ctypes.data))
+            return _reference_dot(u, v)
+        """))
+    first, second = (grader.grade(sub).to_dict()["exercises"]["dot_product"] for _ in range(2))
+    assert first["output"].startswith("object at 0x") and first["score"] == first["max_score"]
+    assert_same_text(first["output"], second["output"])
 
 
 def test_examples_do_not_depend_on_what_the_process_imported():

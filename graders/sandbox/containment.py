@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import fcntl
+import functools
 import json
 import os
 import platform
@@ -256,6 +257,31 @@ def environment(work_dir: Path | str) -> dict[str, str]:
     }
 
 
+@functools.lru_cache(maxsize=None)
+def fixed_layout() -> tuple[str, ...]:
+    """A prefix that starts a command without address-space randomisation, where that works.
+
+    The learner's process then lays out its memory the same way on every run. This is for
+    reproducible grades, not security (learner code can do anything inside the sandbox anyway,
+    ctypes included): BLAS kernels can compute on uninitialised stack or buffer padding, and
+    when randomised pointers left there happen to read as an infinity or a signalling NaN,
+    numpy prints a spurious "invalid value encountered in matmul" into the learner's output on
+    roughly one run in a few hundred. With a fixed layout a regrade prints the same thing.
+    Empty when ``setarch -R`` is missing or refused (a container's seccomp profile may forbid
+    the personality call).
+    """
+    setarch = shutil.which("setarch")
+    if platform.system() != "Linux" or not setarch:
+        return ()
+    prefix = (setarch, platform.machine(), "-R")
+    try:
+        ok = subprocess.run([*prefix, "true"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        ok = False
+    return prefix if ok else ()
+
+
 def python_argv() -> list[str]:
     # Not -I: it implies -E, which would ignore PYTHONHASHSEED. The environment is ours entirely,
     # so -s (no user site) -P (no script folder on sys.path) -B (no .pyc) give the same safety.
@@ -365,7 +391,7 @@ def plan(isolation: Isolation, runtime_dir: Path, submission_dir: Path, work_dir
     tail = argv_tail if argv_tail is not None else [
         f"{seen_runtime}/worker.py", json.dumps(config, separators=(",", ":"))]
     if not isolation.contained:
-        return Launch(python_argv() + tail, environment(work_dir), str(work_dir),
+        return Launch([*fixed_layout(), *python_argv(), *tail], environment(work_dir), str(work_dir),
                       seen_submission, seen_runtime)
     if isolation.level == "bwrap" and slot is None:
         raise ContainmentError("root-mode sandboxes need a slot (an unprivileged uid)")
@@ -378,7 +404,8 @@ def plan(isolation: Isolation, runtime_dir: Path, submission_dir: Path, work_dir
     data = "\0".join(args).encode() + b"\0"
     # The options travel through a pipe (--args): /proc/1/cmdline inside the sandbox does not
     # list the host paths it hides. The command itself only names paths inside the sandbox.
-    argv = [shutil.which("bwrap") or "bwrap", "--info-fd", "@INFO@", "--args", "@ARGS@", "--", *inner]
+    argv = [*fixed_layout(), shutil.which("bwrap") or "bwrap", "--info-fd", "@INFO@", "--args", "@ARGS@",
+            "--", *inner]
     # bwrap needs only a minimal environment of its own; the learner's is set with --setenv.
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
     return Launch(argv, env, "/", seen_submission, seen_runtime, args_data=data)
