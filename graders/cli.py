@@ -132,8 +132,11 @@ def cmd_grade(args) -> int:
         raise UsageError("give a SUBMISSION folder, or --class DIR --out OUTDIR")
     if args.class_dir is not None and args.submission is not None:
         raise UsageError("give either a SUBMISSION or --class DIR, not both")
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.jobs is None:
+        args.jobs = 1 if args.class_dir is not None else min(2, len(os.sched_getaffinity(0))
+                                                            if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     if (args.lms or args.lms_column) and args.class_dir is None:
         raise UsageError("--lms and --lms-column need --class DIR --out OUTDIR")
     if args.lms_column is not None and not args.lms:
@@ -161,7 +164,7 @@ def cmd_grade(args) -> int:
         print(f"warning: {grader.isolation.warning}", file=sys.stderr)
     if args.class_dir is not None:
         return _grade_class(args, course, grader, subs)
-    result = grader.grade(path)
+    result = grader.grade(path, jobs=args.jobs)
     data = result.to_dict()
     if args.json:
         try:
@@ -187,7 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--class", dest="class_dir", metavar="DIR", help="a folder of submission folders")
     grade.add_argument("--out", metavar="OUTDIR", help="where class results and the gradebook go")
     grade.add_argument("--json", metavar="FILE", help="also write the result JSON here")
-    grade.add_argument("--jobs", type=int, default=1, metavar="N", help="submissions graded at once")
+    grade.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="grading processes: with --class, submissions graded at once (default 1); "
+                            "for one submission, its exercises are split over N processes (default: "
+                            "2 on a machine with 2 or more cores)")
     grade.add_argument("--seed", type=int, default=None, help="override the course seed")
     grade.add_argument("--resume", action="store_true",
                        help="with --class: skip submissions already graded in OUTDIR with the "

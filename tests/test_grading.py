@@ -119,6 +119,7 @@ def test_two_runs_and_job_counts_give_byte_identical_json(grader, tmp_path):
         one = (tmp_path / "one" / f"{s.name}.json").read_text()
         assert_same_text(one, (tmp_path / "two" / f"{s.name}.json").read_text())
         assert_same_text(one, grader.grade(s).to_json())  # alone, outside a class
+        assert_same_text(one, grader.grade(s, jobs=3).to_json())  # its exercises split over 3 processes
         assert json.loads(one)["score"] < json.loads(one)["max_score"]
     gradebook = (tmp_path / "one" / "gradebook.csv").read_text().splitlines()
     assert gradebook[0].startswith("submission,") and "total" in gradebook[0]

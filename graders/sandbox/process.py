@@ -121,9 +121,10 @@ class LearnerProcess:
         self._out_w = self._out_r = -1
         self._output_offset = 0
         self._spent: dict[str, float] = {}   # module -> seconds its imports and calls took
+        self._hello_pending = False          # started by begin(), not yet known to be up
 
     # --- lifecycle ------------------------------------------------------------------------------
-    def _start(self) -> None:
+    def _spawn(self) -> None:
         if self.isolation.level == "bwrap" and self.slot is None:
             try:
                 self.slot = containment.Slot.acquire()
@@ -166,6 +167,26 @@ class LearnerProcess:
         self._buffer = bytearray()   # reply bytes read, not yet parsed from self._pos on
         self._pos = 0
         self._status_buffer = bytearray()
+        self._hello_pending = True
+
+    def begin(self) -> None:
+        """Start the worker now without waiting for it (it loads numpy meanwhile); the first
+        :meth:`open` waits. Failing to start is reported by that ``open``."""
+        if self.proc is None:
+            try:
+                self._spawn()
+            except _Dead:
+                pass  # open() tries again and reports why
+
+    def _start(self) -> None:
+        if self.proc is None:
+            self._spawn()
+        self._await_hello()
+
+    def _await_hello(self) -> None:
+        if not self._hello_pending:
+            return
+        self._hello_pending = False
         hello = self._read_status(wait=STARTUP_TIMEOUT)  # the interpreter and numpy are loaded
         if not hello or hello.get("started") is not True:
             self.kill()
@@ -232,6 +253,7 @@ class LearnerProcess:
                 pass
         self.proc = None
         self.module = None
+        self._hello_pending = False
 
     def _close_output(self) -> None:
         for fd in (self._out_w, self._out_r):
@@ -391,7 +413,7 @@ class LearnerProcess:
         allowance = self._allowance(module)
         if allowance <= 0:
             return OpenResult(False, error=self._over_budget(f"importing {module}"))
-        if self.proc is None:
+        if self.proc is None or self._hello_pending:
             try:
                 self._start()
             except _Dead as dead:
