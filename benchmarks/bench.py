@@ -12,12 +12,14 @@ One run:
    byte-identical result files (correctness first);
 3. times `nnla grade --class` with --jobs 1 and --jobs 2 (median of the repeats; the peak
    memory of the whole process tree is sampled from /proc: PSS, with the RSS sum beside it), and one `nnla grade` of a single
-   complete submission from a cold start (a new process), with and without the disk cache;
+   complete submission from a cold start (a new process), with --jobs 1 and 2 and without the
+   disk cache;
 4. exports the first 20 submissions' first unit as nbgrader notebooks, checks that nbgrader and
    nnla give the same scores, and times `nbgrader autograde` against `nnla grade --class` on
    the same notebooks (the same checks and example counts run on both sides);
 5. measures the floor: calling the reference functions in-process on exactly the inputs the
-   checks use, with no grading around it;
+   checks use, and judging those outcomes, with no grading machinery around either (their sum
+   bounds the throughput on this machine's cores);
 6. times `pytest exercises` with the solutions in place;
 and prints one table (medians, ratios, peak memory).
 """
@@ -43,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graders import suite  # noqa: E402
-from graders.examples import reference_module  # noqa: E402
+from graders.examples import judge, reference_module  # noqa: E402
 from graders.manifest import load_course  # noqa: E402
 from graders.nbgrader import fill_notebook, write_course_subset  # noqa: E402
 from graders.runner import Grader  # noqa: E402
@@ -233,26 +235,38 @@ def nbgrader_side_by_side(work: Path, class_dir: Path, students: list[str]) -> d
 
 # --- the floor ----------------------------------------------------------------------------------
 
-def floor_seconds() -> tuple[float, int]:
-    """Calling the reference on exactly the checks' inputs, in-process, nothing around it."""
+class Floor(NamedTuple):
+    calls: int          # the learner calls of one complete submission
+    call_s: float       # the reference functions called on the checks' inputs
+    judge_s: float      # each check's judge given the reference's own outcomes
+
+
+def floor_seconds() -> Floor:
+    """What one submission costs with no grading machinery at all, in-process: calling the
+    reference on exactly the checks' inputs, and judging those outcomes (the comparisons any
+    grader must make). Their sum bounds the throughput on this machine's cores from above."""
     course = load_course(ROOT)
     grader = Grader(course)
     grader.prepare()
-    work = []
+    work, judging = [], []
     for module, checks in grader.checks.items():
         ref = reference_module(course.solutions_dir, module)
         for check in checks:
-            examples = grader.cases(module)[(check.function, check.name)].examples
-            for example in examples:
+            cases = grader.cases(module)[(check.function, check.name)]
+            for example, outcomes in zip(cases.examples, cases.references):
                 for call in check.calls(example):
                     work.append((getattr(ref, call.function), call.args))
+                judging.append((check, example, outcomes))
     began = time.perf_counter()
     for function, a in work:
         try:
             function(*a.args, **a.kwargs)
         except Exception:
             pass
-    return time.perf_counter() - began, len(work)
+    called = time.perf_counter()
+    for check, example, outcomes in judging:
+        judge(check, example, outcomes, outcomes)
+    return Floor(len(work), called - began, time.perf_counter() - called)
 
 
 # --- main ----------------------------------------------------------------------------------------
@@ -307,9 +321,10 @@ def main() -> int:
         timed(f"class --jobs {jobs}", nnla("grade", "--class", str(class_dir), "--out", str(work / f"j{jobs}"),
                                            "--jobs", str(jobs), "--progress", "none"), per=n)
     complete = next(name for name, k in kinds.items() if k == "complete")
-    timed("one submission, cold process", nnla("grade", str(class_dir / complete)))
-    timed("one submission, cold process, no cache",
-          nnla("grade", str(class_dir / complete)), env=dict(os.environ, NNLA_CACHE_DIR="off"))
+    timed("one submission, cold process, --jobs 1", nnla("grade", str(class_dir / complete), "--jobs", "1"))
+    timed("one submission, cold process, --jobs 2", nnla("grade", str(class_dir / complete), "--jobs", "2"))
+    timed("one submission, cold process, --jobs 2, no cache",
+          nnla("grade", str(class_dir / complete), "--jobs", "2"), env=dict(os.environ, NNLA_CACHE_DIR="off"))
 
     solved = work / "solved" / "exercises"
     shutil.copytree(ROOT / "exercises", solved)
@@ -318,9 +333,14 @@ def main() -> int:
     timed("pytest exercises (solved)", [sys.executable, "-m", "pytest", str(solved), "-q", "-p", "no:cacheprovider"],
           cwd=solved.parent)
 
-    floor, calls = floor_seconds()
-    rows["floor"] = {"seconds": floor, "calls": calls}
-    print(f"  floor: {floor:.3f} s for {calls} reference calls (one submission's inputs)")
+    fl = floor_seconds()
+    floor = fl.call_s + fl.judge_s
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    rows["floor"] = {"seconds": floor, "calls": fl.calls, "call_s": fl.call_s, "judge_s": fl.judge_s,
+                     "bound_per_second": cores / floor, "cores": cores}
+    print(f"  floor: {fl.call_s:.3f} s for {fl.calls} reference calls (one submission's inputs) + "
+          f"{fl.judge_s:.3f} s judging their outcomes = {floor:.3f} s: at most {cores / floor:.1f} "
+          f"submissions/s on {cores} cores, with no grading machinery at all")
 
     nb = None
     if not args.skip_nbgrader:
@@ -333,7 +353,8 @@ def main() -> int:
     j1, j2 = rows["class --jobs 1"]["seconds"], rows["class --jobs 2"]["seconds"]
     ratios = {
         "jobs 2 vs jobs 1 (speed-up)": j1 / j2,
-        "ours per submission vs floor per submission": (j2 / n) / floor,
+        # both as submissions/s on this machine's cores: the floor's bound over ours --jobs 2
+        "floor's bound vs ours --jobs 2 (throughput)": (cores / floor) / (n / j2),
     }
     if nb:
         ratios["nbgrader vs ours (speed-up, same notebooks)"] = nb["nbgrader_s"] / nb["nnla_s"]
@@ -342,6 +363,9 @@ def main() -> int:
         if label == "nbgrader side by side":
             continue
         extra = f", {row['per_second']:.2f} submissions/s" if "per_second" in row else ""
+        if label == "floor":
+            extra = (f" (calls {row['call_s']:.3f} s + judging {row['judge_s']:.3f} s; "
+                     f"bound {row['bound_per_second']:.1f} submissions/s on {row['cores']} cores)")
         mem = f", peak {row['peak_mb']} MB PSS ({row['peak_rss_sum_mb']} MB RSS sum)" if "peak_mb" in row else ""
         print(f"| {label} | {row['seconds']:.3f} s{extra}{mem} |")
     if nb:
