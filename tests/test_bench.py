@@ -1,0 +1,38 @@
+"""The benchmark's own correctness gate: it must tell a grading difference from printed output."""
+
+import importlib.util
+import json
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+spec = importlib.util.spec_from_file_location("nnla_bench", ROOT / "benchmarks" / "bench.py")
+bench = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bench)
+
+
+def result(score=10, message="all 4 checks passed", output=""):
+    return json.dumps({"score": score, "exercises": {"matmul": {"score": score, "message": message,
+                                                                "output": output}}}, indent=2)
+
+
+def test_differing_results_separates_grades_from_printed_output(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    for name, left, right in [("same", result(), result()),
+                              ("printed", result(output=""), result(output="RuntimeWarning: ...")),
+                              ("graded", result(10), result(7, "3/4 checks passed"))]:
+        (a / f"{name}.json").write_text(left)
+        (b / f"{name}.json").write_text(right)
+    (a / "lost.json").write_text(result())
+    grading, output = bench.differing_results(a, b)
+    assert output == ["printed.json"]
+    assert [g.split(":")[0].split(" line")[0] for g in grading] == ["graded.json", "lost.json"]
+    assert '"score": 10' in grading[0] and '"score": 7' in grading[0]
+
+
+def test_a_class_too_small_for_a_complete_submission_is_a_usage_error():
+    ran = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "-n", "5"],
+                         capture_output=True, text=True)
+    assert ran.returncode == 2 and "must be at least 12" in ran.stderr and "Traceback" not in ran.stderr
