@@ -8,6 +8,8 @@ result comes back, pickled between two copies of the grader (never from learner 
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import sys
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
@@ -18,7 +20,7 @@ def forked(fn: Callable[..., T], *args) -> Callable[[], T]:
     value (or its exception, raised here)."""
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_run, args=(send, fn, args))
+    proc = ctx.Process(target=_run, args=(send, fn, args), daemon=True)  # ends with its caller
     proc.start()
     send.close()
 
@@ -39,6 +41,9 @@ def forked(fn: Callable[..., T], *args) -> Callable[[], T]:
 
 
 def _run(send, fn, args) -> None:
+    # Stopped (SIGTERM, as multiprocessing does with daemons when the caller exits): unwind, so
+    # the learner processes this copy started are killed on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         reply = (True, fn(*args))
     except BaseException as err:  # reported to the caller, which raises it

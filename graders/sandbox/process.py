@@ -216,6 +216,13 @@ class LearnerProcess:
             return
         if self._ns_pidfd >= 0:
             self.proc.kill()
+            # bwrap's --die-with-parent takes the sandbox down when we kill bwrap, but killing
+            # the namespace's pid 1 ourselves does not depend on it: the kernel then kills every
+            # process in the namespace at once. (A pid 1 outliving its bwrap was seen once.)
+            try:
+                signal.pidfd_send_signal(self._ns_pidfd, signal.SIGKILL)
+            except OSError:
+                pass  # already gone
             self.proc.wait()
             ready, _, _ = select.select([self._ns_pidfd], [], [], TEARDOWN_TIMEOUT)
             os.close(self._ns_pidfd)
