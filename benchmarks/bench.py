@@ -257,16 +257,18 @@ def floor_seconds() -> Floor:
                 for call in check.calls(example):
                     work.append((getattr(ref, call.function), call.args))
                 judging.append((check, example, outcomes))
-    began = time.perf_counter()
-    for function, a in work:
-        try:
-            function(*a.args, **a.kwargs)
-        except Exception:
-            pass
-    called = time.perf_counter()
-    for check, example, outcomes in judging:
-        judge(check, example, outcomes, outcomes)
-    return Floor(len(work), called - began, time.perf_counter() - called)
+    for _ in range(2):  # the second pass is a class run's steady state: what judges cache per example is warm
+        began = time.perf_counter()
+        for function, a in work:
+            try:
+                function(*a.args, **a.kwargs)
+            except Exception:
+                pass
+        called = time.perf_counter()
+        for check, example, outcomes in judging:
+            judge(check, example, outcomes, outcomes)
+        judged = time.perf_counter()
+    return Floor(len(work), called - began, judged - called)
 
 
 # --- main ----------------------------------------------------------------------------------------
