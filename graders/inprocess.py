@@ -262,13 +262,16 @@ class InProcessLearner:
         return OpenResult(True, missing=missing)
 
     def call(self, call: Call) -> Outcome:
+        blobs: list[bytes] = []
+        item = {"function": call.function, "args": wire.encode(list(call.args.args), blobs),
+                "kwargs": wire.encode(dict(call.args.kwargs), blobs), "return_args": call.return_args}
+        return self._answer(item, blobs, call)
+
+    def _answer(self, item: dict, blobs: list, call) -> Outcome:
+        """One call, given as the learner process receives it: a batch item and its blobs."""
         assert self.module is not None, "open a module first"
         module = self.module
-        blobs: list[bytes] = []
-        header = _json_round_trip({"op": "call", "function": call.function,
-                                   "args": wire.encode(list(call.args.args), blobs),
-                                   "kwargs": wire.encode(dict(call.args.kwargs), blobs),
-                                   "return_args": call.return_args})
+        header = _json_round_trip(dict(item, op="call"))
         blobs = [bytes(b) for b in blobs]
         worker = _worker()
         replies: list[tuple[dict, list[bytes]]] = []
@@ -290,11 +293,13 @@ class InProcessLearner:
         outcome.output = self._output()
         return outcome
 
-    def run_batch(self, calls: list[Call], frame: bytes | None = None) -> list[Outcome]:
-        """The runner's batched path, one call at a time; ends where the sandbox would kill."""
+    def run_batch(self, calls: list, frame: bytes, expected=None) -> list[Outcome]:
+        """The runner's batched path, one call of ``frame`` at a time; ends where the sandbox
+        would kill. Every reply is decoded and judged (``expected`` is not used)."""
+        header, blobs = wire.unpack(frame)
         outcomes = []
-        for call in calls:
-            outcome = self.call(call)
+        for item, call in zip(header["calls"], calls):
+            outcome = self._answer(item, blobs, call)
             self._pending_output += outcome.output
             outcome.output = ""
             outcomes.append(outcome)

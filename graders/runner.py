@@ -14,17 +14,18 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import cache, feedback, forbidden
+from . import cache, feedback, forbidden, testset
 from .checks import Args, Check, Outcome, load_checks
 from .errors import UsageError
 from .forked import forked
-from .examples import (Failure, check_seed, example_size, generate_recorded, judge, parameter_names,
-                       reference_module, reference_outcome, shrink)
+from .examples import (Failure, check_seed, example_size, judge, parameter_names, reference_module,
+                       reference_outcome, shrink, wire_copy)
 from .manifest import Course, Exercise
 from .results import CheckResult, ExerciseResult, SubmissionResult, exercise_status
 from .sandbox import containment
-from .sandbox.process import OUTPUT_CAP, LearnerProcess, Limits, batch_frame
+from .sandbox.process import OUTPUT_CAP, SAME_AS_EXPECTED, LearnerProcess, Limits
 from .submission import Staged, read_source, stage
+from .testset import TestSet
 
 
 def course_checks(course: Course, only: list[str] | None = None) -> dict[str, list[Check]]:
@@ -77,8 +78,7 @@ class Grader:
         else:
             self.checks = course_checks(course, only)
         self.isolation = isolation.with_hidden(course.root)
-        self._cases: dict[str, dict[tuple, cache.Cases]] = {}
-        self._frames: dict[tuple, tuple[list[list], bytes]] = {}
+        self._cases: dict[str, dict[tuple, TestSet]] = {}
         # NNLA_UNBATCHED=1: one round trip per call, as before batching (for the benchmark's
         # check that the optimised path gives byte-identical results).
         self.batched = os.environ.get("NNLA_UNBATCHED") != "1"
@@ -87,9 +87,8 @@ class Grader:
     def _n(self, check: Check) -> int:
         return check.examples or self.n_examples
 
-    def cases(self, module: str) -> dict[tuple, cache.Cases]:
-        """Each check's examples, reference outcomes and recorded choices: from the disk cache,
-        or computed now."""
+    def cases(self, module: str) -> dict[tuple, TestSet]:
+        """Each check's test set (see :mod:`graders.testset`): from the disk cache, or computed now."""
         if module in self._cases:
             return self._cases[module]
         folder = cache.cache_dir()
@@ -101,12 +100,10 @@ class Grader:
             if stored is not None and set(stored) == wanted:
                 self._cases[module] = stored
                 return stored
-        computed = {}
-        for check in self.checks[module]:
-            drawn = generate_recorded(check, check_seed(self.seed, module, check), self._n(check))
-            examples = [cache.round_trip(e) for e, _ in drawn]
-            computed[(check.function, check.name)] = cache.Cases(
-                examples, [self.reference(module, check, e) for e in examples], [c for _, c in drawn])
+        ref_mod = reference_module(self.course.solutions_dir, module)
+        computed = {(check.function, check.name):
+                    testset.build(check, check_seed(self.seed, module, check), self._n(check), ref_mod)
+                    for check in self.checks[module]}
         if path is not None:
             cache.store(path, computed)
         self._cases[module] = computed
@@ -114,13 +111,14 @@ class Grader:
 
     def reference(self, module: str, check: Check, example: Args) -> list[Outcome]:
         ref_mod = reference_module(self.course.solutions_dir, module)
-        return [cache.round_trip_outcome(reference_outcome(ref_mod, call)) for call in check.calls(example)]
+        return [testset.round_trip_outcome(reference_outcome(ref_mod, call)) for call in check.calls(example)]
 
     def prepare(self) -> None:
-        """Load or compute every example and reference outcome now (before forking class workers)."""
-        for module, checks in self.checks.items():
-            for check in checks:
-                self._batch(module, check)
+        """Load or compute every test set now, decoded (before forking class workers, which
+        then share them)."""
+        for module in self.checks:
+            for tests in self.cases(module).values():
+                tests.examples  # noqa: B018 -- decodes the examples and reference outcomes
 
     # --- one submission ------------------------------------------------------------------------
     def grade(self, path: Path, name: str | None = None, jobs: int = 1) -> SubmissionResult:
@@ -284,15 +282,6 @@ class Grader:
                 break
         return got
 
-    def _batch(self, module: str, check: Check) -> tuple[list[list], bytes]:
-        """The check's calls per example, and all of them encoded as one frame (cached)."""
-        key = (module, check.function, check.name)
-        if key not in self._frames:
-            examples = self.cases(module)[(check.function, check.name)].examples
-            per_example = [check.calls(e) for e in examples]
-            self._frames[key] = (per_example, batch_frame([c for calls in per_example for c in calls]))
-        return self._frames[key]
-
     def _run_check(self, ex: Exercise, check: Check, proc: LearnerProcess, outputs: list[str],
                    shrink_it: bool = True) -> tuple[bool, str, Failure | None]:
         """Run one check's examples in one batch and judge them. A failure is reported with the
@@ -301,16 +290,15 @@ class Grader:
         of one shrink)."""
         failure = example = None
         notes = set()
-        examples, references, choices = self.cases(ex.module)[(check.function, check.name)]
-        per_example, frame = self._batch(ex.module, check)
+        tests = self.cases(ex.module)[(check.function, check.name)]
         if self.batched:
             problem = self._ensure_open(proc, ex)
             flat = [problem] if problem is not None else \
-                proc.run_batch([c for calls in per_example for c in calls], frame)
+                proc.run_batch(tests.flat_calls, tests.frame, tests.expected)
             outputs.append(proc.take_output())
-        else:  # the plain path, one round trip per call (the benchmark checks both agree)
+        else:  # the plain path, one round trip per call, all judged (the benchmark checks both agree)
             flat = []
-            for example, calls in zip(examples, per_example):
+            for example, calls in zip(tests.examples, tests.calls):
                 got = self._call_all(proc, ex, example, check)
                 outputs.extend(o.output for o in got)
                 flat += got
@@ -318,12 +306,16 @@ class Grader:
                     break  # a kill ends the check, as it ends a batch
         start = 0
         failures: list[tuple[Args, Failure, bytes]] = []
-        for example, ref, calls, recorded in zip(examples, references, per_example, choices):
-            got = flat[start:start + len(calls)]
-            start += len(calls)
+        for i, (calls, recorded) in enumerate(zip(tests.calls, tests.choices)):
+            first, start = start, start + len(calls)
+            got = flat[first:start]
             if not got:  # the batch ended early (a kill): the failure is already recorded
                 break
-            failure = judge(check, example, got, ref)
+            if len(got) == len(calls) and tests.self_pass[i] and all(o is SAME_AS_EXPECTED for o in got):
+                continue  # the reference's own replies, judged once for all learners: passed
+            got = [tests.expected_outcome(first + j) if o is SAME_AS_EXPECTED else o for j, o in enumerate(got)]
+            example = tests.examples[i]
+            failure = judge(check, example, got, tests.references[i])
             if failure is not None:
                 failures.append((example, failure, recorded))
                 if not failure.judged:
@@ -340,13 +332,13 @@ class Grader:
                                              key=lambda f: example_size(f[0]))
             if shrink_it:
                 def evaluate(candidate: Args) -> Failure | None:
-                    candidate = cache.round_trip(candidate)
+                    candidate = wire_copy(candidate)
                     got = self._call_all(proc, ex, candidate, check)
                     return judge(check, candidate, got, self.reference(ex.module, check, candidate))
                 smaller = shrink(check, check_seed(self.seed, ex.module, check), self._n(check), recorded,
                                  evaluate)
                 if smaller is not None:
-                    candidate = cache.round_trip(smaller[0])
+                    candidate = wire_copy(smaller[0])
                     if example_size(candidate) < example_size(example):
                         example, failure = candidate, smaller[1]
         names = parameter_names(reference_module(self.course.solutions_dir, ex.module), check.function)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graders import cache
+from graders import testset
 from graders.checks import Call, args
 from graders.sandbox import catalogue, containment, wire
 from graders.sandbox.catalogue import Catalogued, Received
@@ -87,7 +87,8 @@ def test_malformed_functions_are_refused_even_where_allowed(node):
 
 def test_the_disk_cache_keeps_grader_side_functions():
     example = args(QUADRATIC, np.array([1.0, 2.0]), h=1e-3)
-    again = cache.round_trip(example)
+    blobs: list[bytes] = []
+    again = testset.decode_args(testset.encode_args(example, blobs), blobs)
     assert type(again.args[0]) is Catalogued
     np.testing.assert_array_equal(again.args[0].params["A"], QUADRATIC.params["A"])
     assert again.kwargs == {"h": 1e-3}

@@ -165,12 +165,12 @@ def test_examples_do_not_depend_on_what_the_process_imported():
               "    import graders.sandbox.process, graders.checks.matmul, graders.checks.rnn, tests.conftest\n"
               "from graders.checks import load_checks\n"
               "from graders.examples import generate\n"
-              "from graders import cache\n"
+              "from graders import testset\n"
               "h = hashlib.sha256()\n"
               "for check in load_checks('dot_product') + load_checks('rnn'):\n"
               "    for e in generate(check, 1234, 40):\n"
               "        blobs = []\n"
-              "        h.update(repr(cache.encode_args(e, blobs)).encode() + b''.join(blobs))\n"
+              "        h.update(repr(testset.encode_args(e, blobs)).encode() + b''.join(blobs))\n"
               "print(h.hexdigest())\n")
     digests = {subprocess.run([sys.executable, "-c", script, arg], cwd=ROOT, capture_output=True, text=True,
                               check=True).stdout for arg in ("few", "more")}
@@ -181,7 +181,7 @@ def test_the_example_cache_keeps_each_count_and_replaces_stale_entries(tmp_path,
     """Entries for other example counts survive (the tests' small counts must not evict the
     course's); an entry for the same module, seed and count but older code is replaced; a hit
     gives the examples and reference outcomes that were stored."""
-    from graders import cache
+    from graders import cache, testset
     from graders.manifest import load_course
     from graders.runner import Grader
 
@@ -199,5 +199,5 @@ def test_the_example_cache_keeps_each_count_and_replaces_stale_entries(tmp_path,
         assert len(stored.examples) == len(stored.references) == len(stored.choices) > 0
         assert stored.choices == cases[key].choices
         blobs_a, blobs_b = [], []
-        assert ([cache.encode_args(e, blobs_a) for e in stored.examples], blobs_a) == \
-            ([cache.encode_args(e, blobs_b) for e in cases[key].examples], blobs_b)
+        assert ([testset.encode_args(e, blobs_a) for e in stored.examples], blobs_a) == \
+            ([testset.encode_args(e, blobs_b) for e in cases[key].examples], blobs_b)

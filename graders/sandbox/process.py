@@ -86,6 +86,26 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
+# A reply that was byte for byte the one expected of it (see graders/testset.py): the runner
+# stands the expected outcome in for it. Never judged as it is.
+SAME_AS_EXPECTED = Outcome("value")
+
+
+def value_outcome(reply: dict, blobs: list, return_args: bool) -> Outcome:
+    """The outcome a ``value`` reply stands for. Raises :class:`wire.WireError` (or
+    RecursionError) for data that does not decode."""
+    value = wire.decode(reply.get("value"), blobs)
+    after = None
+    if return_args and "args_after" in reply:
+        raw = wire.decode(reply["args_after"], blobs)
+        if isinstance(raw, dict) and isinstance(raw.get("args"), list):
+            kwargs = raw.get("kwargs")
+            after = Args(tuple(raw["args"]), kwargs if isinstance(kwargs, dict) else {})
+    note = reply.get("note", "")
+    return Outcome("value", value=value, args_after=after,
+                   note=clean_text(note, 200) if isinstance(note, str) else "")
+
+
 def batch_frame(calls: list[Call]) -> bytes:
     """One frame that asks the session to run ``calls`` in order (encode once, send to many)."""
     blobs: list[bytes] = []
@@ -311,12 +331,20 @@ class LearnerProcess:
         self._pos += n
         return data
 
-    def _receive(self, deadline: float) -> tuple[dict, list[bytes]]:
+    def _receive(self, deadline: float, expected: bytes | None = None) -> tuple[dict, list[bytes]] | None:
+        """The next reply frame; None when it is byte for byte ``expected`` (a whole frame)."""
         self._fill(4, deadline)
         (length,) = struct.unpack_from(">I", self._buffer, self._pos)
         if length > wire.MAX_HEADER:
             raise _Dead(self._garbage("sent a reply header that is too large"))
         self._fill(4 + length, deadline)
+        if expected is not None and 4 + length <= len(expected) and \
+                self._buffer.startswith(memoryview(expected)[:4 + length], self._pos):
+            # The header (with its blobs' lengths) is the expected one: so is the frame's length.
+            self._fill(len(expected), deadline)
+            if self._buffer.startswith(expected, self._pos):
+                self._pos += len(expected)
+                return None
         self._pos += 4
         try:
             header = wire.unpack_header(self._take(length))
@@ -506,13 +534,17 @@ class LearnerProcess:
         outcome.output = self._new_output(module)
         return outcome
 
-    def run_batch(self, calls: list[Call], frame: bytes | None = None) -> list[Outcome]:
+    def run_batch(self, calls: list[Call], frame: bytes | None = None,
+                  expected: list[bytes | None] | None = None) -> list[Outcome]:
         """Run ``calls`` in order in the open session, all sent in one frame.
 
         Each call keeps its own deadline (measured from the previous reply). Returns one outcome
         per call that ran: fewer than ``len(calls)`` when one was killed (a timeout, a crash),
         which ends the batch. ``frame``: the batch already encoded (see :func:`batch_frame`).
-        Printed output is not split per call here: take it with :meth:`take_output`.
+        ``expected``: per call, a reply frame to compare with; a reply equal to it byte for
+        byte is not decoded, and its outcome is :data:`SAME_AS_EXPECTED`. ``calls`` need only
+        ``function`` and ``return_args``. Printed output is not split per call here: take it
+        with :meth:`take_output`.
         """
         assert self.module is not None, "open a module first"
         module = self.module
@@ -529,7 +561,7 @@ class LearnerProcess:
             self._charge(module, began)
             return [dead.outcome]
         outcomes: list[Outcome] = []
-        for call in calls:
+        for i, call in enumerate(calls):
             allowance = self._allowance(module)
             if allowance <= 0:
                 self.kill()  # the session is still working through the batch: stop it
@@ -537,7 +569,7 @@ class LearnerProcess:
                 break
             started = max(began, time.monotonic()) if not outcomes else time.monotonic()
             try:
-                reply, reply_blobs = self._receive(started + allowance)
+                received = self._receive(started + allowance, expected[i] if expected else None)
             except TimeoutError:
                 self._charge(module, started)
                 outcomes.append(self._timeout(f"{call.function}()", allowance))
@@ -547,7 +579,10 @@ class LearnerProcess:
                 outcomes.append(dead.outcome)
                 break
             self._charge(module, started)
-            outcome = self._parse_reply(reply, reply_blobs, call)
+            if received is None:
+                outcomes.append(SAME_AS_EXPECTED)
+                continue
+            outcome = self._parse_reply(*received, call)
             outcomes.append(outcome)
             if self.module is None:  # the reply was garbage and the process was killed
                 break
@@ -583,19 +618,10 @@ class LearnerProcess:
             return Outcome("limit", error="bad_value", message=clean_text(reply.get("message", ""), 500))
         if op == "value":
             try:
-                value = wire.decode(reply.get("value"), blobs)
-                after = None
-                if call.return_args and "args_after" in reply:
-                    raw = wire.decode(reply["args_after"], blobs)
-                    if isinstance(raw, dict) and isinstance(raw.get("args"), list):
-                        kwargs = raw.get("kwargs")
-                        after = Args(tuple(raw["args"]), kwargs if isinstance(kwargs, dict) else {})
+                return value_outcome(reply, blobs, call.return_args)
             except (wire.WireError, RecursionError) as err:
                 return Outcome("limit", error="bad_value",
                                message=f"returned unreadable data ({clean_text(err, 200)})")
-            note = reply.get("note", "")
-            return Outcome("value", value=value, args_after=after,
-                           note=clean_text(note, 200) if isinstance(note, str) else "")
         return self._garbage("sent a reply the grader does not understand")
 
     # --- printed output ---------------------------------------------------------------------------

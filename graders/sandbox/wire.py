@@ -194,10 +194,83 @@ class Unsendable:
         return f"<{self.typename} object>"
 
 
+# --- what a learner's function returned, as a reply ------------------------------------------------
+
+def learner_value(value, depth: int = 0):
+    """Turn what learner code returned into plain data; returns (plain, note).
+
+    Runs in the learner process, on untrusted objects (its caller turns any exception into a
+    ``bad_value`` reply), and in the grader on the reference's values (to know the reply of a
+    learner that returns exactly what the reference returns).
+    """
+    if depth > MAX_DEPTH:
+        raise WireError("nested too deeply")
+    if value is None or type(value) in (bool, int, float):
+        return value, ""
+    if type(value) is np.ndarray or isinstance(value, np.generic):
+        return value, ""
+    if type(value) is tuple:
+        items = [learner_value(v, depth + 1) for v in value[: MAX_ITEMS + 1]]
+        return tuple(i for i, _ in items), next((n for _, n in items if n), "")
+    if type(value) is dict:
+        out, note = {}, ""
+        for k, v in list(value.items())[: MAX_ITEMS + 1]:
+            out[str(k)], n = learner_value(v, depth + 1)
+            note = note or n
+        return out, note
+    if isinstance(value, np.ndarray):
+        return (np.array(value, copy=True).view(np.ndarray),
+                f"returned a {type(value).__name__} (a numpy array subclass)")
+    if type(value) is list:
+        try:
+            arr = np.asarray(value)
+            if arr.dtype.kind in _NUMERIC_KINDS:
+                return arr, "returned a list, not a numpy array"
+        except Exception:
+            pass
+        items = [learner_value(v, depth + 1) for v in value[: MAX_ITEMS + 1]]
+        return [i for i, _ in items], "returned a list, not a numpy array"
+    # Anything else (array-likes, odd objects): numpy decides, inside this process.
+    arr = np.asarray(value)
+    if arr.dtype.kind not in _NUMERIC_KINDS:
+        raise WireError(f"returned a {type(value).__name__}, not a number or array")
+    return np.array(arr, copy=True), f"returned a {type(value).__name__}"
+
+
+def value_reply(value, call_args: list, call_kwargs: dict, return_args: bool,
+                max_bytes: int) -> tuple[dict, list[bytes]]:
+    """The reply to a call that returned ``value`` (and left its arguments as ``call_args``,
+    ``call_kwargs``): a header and its blobs, for :func:`pack`. Raises :class:`WireError` for a
+    value that cannot travel, ``"too large"`` past ``max_bytes`` of array data."""
+    blobs: list[bytes] = []
+    plain, note = learner_value(value)
+    budget = [max_bytes]
+    reply = {"op": "value", "value": encode(plain, blobs, budget=budget), "note": note}
+    if return_args:
+        reply["args_after"] = encode({"args": list(call_args), "kwargs": call_kwargs}, blobs, budget=budget)
+    return reply, blobs
+
+
+_to_json = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode  # made once: pack runs per call
+
+
 def pack(header: dict, blobs: list[bytes] = ()) -> bytes:
     header = dict(header, blobs=[len(b) for b in blobs])
-    head = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
+    head = _to_json(header).encode()
     return b"".join([struct.pack(">I", len(head)), head, *blobs])
+
+
+def unpack(frame) -> tuple[dict, list]:
+    """A whole frame held in memory (the grader's own data): its header and its blobs."""
+    (length,) = struct.unpack_from(">I", frame, 0)
+    header = unpack_header(bytes(frame[4:4 + length]))
+    view, blobs, offset = memoryview(frame), [], 4 + length
+    for n in header["blobs"]:
+        blobs.append(view[offset:offset + n])
+        offset += n
+    if offset != len(frame):
+        raise WireError("frame length does not match its header")
+    return header, blobs
 
 
 def unpack_header(raw: bytes) -> dict:

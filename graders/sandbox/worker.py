@@ -76,41 +76,6 @@ def safe_text(exc):
     return text[:MAX_MESSAGE]
 
 
-def learner_value(value, depth=0):
-    """Turn what learner code returned into plain data; returns (plain, note)."""
-    if depth > wire.MAX_DEPTH:
-        raise wire.WireError("nested too deeply")
-    if value is None or type(value) in (bool, int, float):
-        return value, ""
-    if type(value) is np.ndarray or isinstance(value, np.generic):
-        return value, ""
-    if type(value) is tuple:
-        items = [learner_value(v, depth + 1) for v in value[: wire.MAX_ITEMS + 1]]
-        return tuple(i for i, _ in items), next((n for _, n in items if n), "")
-    if type(value) is dict:
-        out, note = {}, ""
-        for k, v in list(value.items())[: wire.MAX_ITEMS + 1]:
-            out[str(k)], n = learner_value(v, depth + 1)
-            note = note or n
-        return out, note
-    if isinstance(value, np.ndarray):
-        return np.array(value, copy=True).view(np.ndarray), f"returned a {type(value).__name__} (a numpy array subclass)"
-    if type(value) is list:
-        try:
-            arr = np.asarray(value)
-            if arr.dtype.kind in "biuf":
-                return arr, "returned a list, not a numpy array"
-        except Exception:
-            pass
-        items = [learner_value(v, depth + 1) for v in value[: wire.MAX_ITEMS + 1]]
-        return [i for i, _ in items], "returned a list, not a numpy array"
-    # Anything else (array-likes, odd objects): numpy decides, inside this process.
-    arr = np.asarray(value)
-    if arr.dtype.kind not in "biuf":
-        raise wire.WireError(f"returned a {type(value).__name__}, not a number or array")
-    return np.array(arr, copy=True), f"returned a {type(value).__name__}"
-
-
 def address_space_in_use():
     """Bytes of address space this process uses now (VmSize), or None where unknown."""
     try:
@@ -253,14 +218,9 @@ def answer_call(module, header, blobs, cpu_step, max_reply):
         send({"op": "raised", "type": type(exc).__name__, "message": safe_text(exc)})
         return
     flush_output()
-    reply_blobs = []
     try:
-        plain, note = learner_value(value)
-        budget = [max_reply]
-        reply = {"op": "value", "value": wire.encode(plain, reply_blobs, budget=budget), "note": note}
-        if header.get("return_args"):
-            reply["args_after"] = wire.encode(
-                {"args": list(call_args), "kwargs": call_kwargs}, reply_blobs, budget=budget)
+        reply, reply_blobs = wire.value_reply(value, call_args, call_kwargs,
+                                              bool(header.get("return_args")), max_reply)
     except wire.WireError as err:
         text = safe_text(err)
         if text == "too large":
