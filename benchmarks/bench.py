@@ -5,10 +5,10 @@
     python benchmarks/bench.py --json out.json      # also write the table as JSON
 
 One run:
-1. builds a class of N submissions from the course itself: complete (the reference with about
-   half of its functions swapped for valid variants of graders/suite, as learners write their
-   own code), partial (the same, plus one to three mutants), untouched stubs, and a few that
-   loop forever in one function (they hit the per-call time limit);
+1. builds a class of N submissions from the course itself: complete (the reference with a
+   valid variant of graders/suite in about half of its exercises, as learners write their own
+   code), partial (the same, with one to three mutants), untouched stubs, and a few that loop
+   forever in one function (they hit the per-call time limit);
 2. grades it with the unbatched path once and checks that the optimised path gives
    byte-identical result files (correctness first);
 3. times `nnla grade --class` with --jobs 1 and --jobs 2 (median of the repeats; the peak
@@ -132,20 +132,23 @@ def nnla(*args: str) -> list[str]:
 def build_class(dest: Path, n: int, seed: int = 7) -> dict[str, str]:
     """N submissions: ~45% complete, ~35% partial, ~15% stubs, a few looping forever.
 
-    Like learners' code, complete and partial submissions are not the reference itself: each
-    function that has valid variants in graders/suite is, half of the time, one of them (another
-    summation order, loops, another formula), so most exercises are judged value by value rather
-    than matched byte for byte with the reference's replies. Partial ones add one to three mutants.
+    Like learners' code, complete and partial submissions are not the reference itself: half of
+    the exercises that have valid variants in graders/suite get one of them (another summation
+    order, loops, another formula; one per module, as variants of one module may define helpers
+    of the same name), so those are judged value by value rather than matched byte for byte with
+    the reference's replies. Partial ones have one to three mutants instead, in other modules.
     """
     course = load_course(ROOT)
     rng = random.Random(seed)
     mutants = suite.all_mutants()
-    variants: dict[tuple[str, str], list] = {}
+    variants: dict[str, list] = {}
     for v in suite.all_valid():
-        variants.setdefault((v.module, v.function), []).append(v)
+        variants.setdefault(v.module, []).append(v)
 
-    def own_code() -> list:
-        return [rng.choice(options) for _, options in sorted(variants.items()) if rng.random() < 0.5]
+    def own_code(broken: list) -> list:
+        taken = {m.module for m in broken}
+        return [rng.choice(options) for module, options in sorted(variants.items())
+                if rng.random() < 0.5 and module not in taken] + broken
 
     kinds = {}
     for i in range(n):
@@ -165,9 +168,9 @@ def build_class(dest: Path, n: int, seed: int = 7) -> dict[str, str]:
             for ex in course.exercises:
                 shutil.copy(ROOT / "exercises" / f"{ex.module}.py", folder)
         elif kind == "partial":
-            suite.build_submission(folder, ROOT, own_code() + rng.sample(mutants, rng.randint(1, 3)))
+            suite.build_submission(folder, ROOT, own_code(rng.sample(mutants, rng.randint(1, 3))))
         else:
-            suite.build_submission(folder, ROOT, own_code())
+            suite.build_submission(folder, ROOT, own_code([]))
             if kind == "timeout":
                 ex = rng.choice(course.exercises)
                 fn = ex.functions[0]

@@ -123,6 +123,9 @@ def _grade_class(args, course, grader, subs) -> int:
 
 
 def cmd_grade(args) -> int:
+    from .sandbox import containment
+
+    containment.detect_soon()   # while the grader's modules load
     from .classrun import class_submissions
     from .results import write_atomic
     from .runner import Grader

@@ -217,12 +217,20 @@ class Failure:
         return self.kind in ("mismatch", "raised")
 
 
-def judge(check: Check, example: Args, got: list[Outcome], ref: list[Outcome]) -> Failure | None:
+def unjudgeable(got: list[Outcome]) -> Failure | None:
+    """A kill or NotImplementedError among the outcomes: a failure whatever the example was."""
     for out in got:
         if out.kind == "limit":
             return Failure("limit", out.message, error=out.error, output=out.output)
         if out.kind == "raised" and out.error == "NotImplementedError":
             return Failure("not_implemented", "not implemented yet", error=out.error)
+    return None
+
+
+def judge(check: Check, example: Args, got: list[Outcome], ref: list[Outcome]) -> Failure | None:
+    early = unjudgeable(got)
+    if early is not None:
+        return early
     if not check.handles_errors:
         for out, expected in zip(got, ref):
             if out.kind == "raised":

@@ -11,7 +11,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import cache, feedback, forbidden, testset
@@ -19,7 +18,7 @@ from .checks import Args, Check, Outcome, load_checks
 from .errors import UsageError
 from .forked import forked
 from .examples import (Failure, check_seed, example_size, judge, parameter_names, reference_module,
-                       reference_outcome, shrink, wire_copy)
+                       reference_outcome, shrink, unjudgeable, wire_copy)
 from .manifest import Course, Exercise
 from .results import CheckResult, ExerciseResult, SubmissionResult, exercise_status
 from .sandbox import containment
@@ -69,14 +68,10 @@ class Grader:
         self.limits = Limits(time_limit=course.grading.time_limit,
                              memory_mb=course.grading.memory_limit_mb)
         if isolation is None:
-            # Probing the sandbox (start one, import numpy in it) mostly waits on another core:
-            # load the checks meanwhile.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                probing = pool.submit(containment.detect)
-                self.checks = course_checks(course, only)
-                isolation = probing.result()
-        else:
-            self.checks = course_checks(course, only)
+            containment.detect_soon()  # the checks load meanwhile
+        self.checks = course_checks(course, only)
+        if isolation is None:
+            isolation = containment.detect()
         self.isolation = isolation.with_hidden(course.root)
         self._cases: dict[str, dict[tuple, TestSet]] = {}
         # NNLA_UNBATCHED=1: one round trip per call, as before batching (for the benchmark's
@@ -314,8 +309,12 @@ class Grader:
             if len(got) == len(calls) and tests.self_pass[i] and all(o is SAME_AS_EXPECTED for o in got):
                 continue  # the reference's own replies, judged once for all learners: passed
             got = [tests.expected_outcome(first + j) if o is SAME_AS_EXPECTED else o for j, o in enumerate(got)]
-            example = tests.examples[i]
-            failure = judge(check, example, got, tests.references[i])
+            failure = unjudgeable(got)
+            if failure is not None and failure.kind == "not_implemented":
+                example = None  # a stub: its message shows no example, so none is decoded
+            else:
+                example = tests.examples[i]
+                failure = failure or judge(check, example, got, tests.references[i])
             if failure is not None:
                 failures.append((example, failure, recorded))
                 if not failure.judged:

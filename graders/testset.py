@@ -51,7 +51,6 @@ class TestSet:
         self._examples = examples
         self._references = references
         self._payload = payload
-        self._expected_outcomes: dict[int, Outcome] = {}
 
     # --- decoded on first use ---------------------------------------------------------------------
     def _decode_payload(self) -> None:
@@ -73,11 +72,10 @@ class TestSet:
         return self._references
 
     def expected_outcome(self, index: int) -> Outcome:
-        """The outcome that the learner process's reply ``expected[index]`` stands for."""
-        if index not in self._expected_outcomes:
-            header, blobs = wire.unpack(self.expected[index])
-            self._expected_outcomes[index] = value_outcome(header, blobs, self.flat_calls[index].return_args)
-        return self._expected_outcomes[index]
+        """The outcome that the learner process's reply ``expected[index]`` stands for (decoded
+        anew each time: verdicts get arrays of their own, as from a real reply)."""
+        header, blobs = wire.unpack(self.expected[index])
+        return value_outcome(header, blobs, self.flat_calls[index].return_args)
 
     # --- stored as bytes ----------------------------------------------------------------------------
     def to_node(self, blobs: list[bytes]) -> dict:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .classrun import grade_class
 from .manifest import Course
-from .runner import Grader
 from .suite import Variant, all_mutants, all_valid, build_submission
 from .sync import out_of_date
+
+if TYPE_CHECKING:
+    from .runner import Grader  # imported when needed: `nnla` starts without loading the grader
 
 REFERENCE, STUBS = "_reference", "_stubs"
 
@@ -61,6 +63,8 @@ def valid_problem(variant: Variant, result: dict) -> str | None:
 def run_suite(grader: Grader, jobs: int = 2, workdir: Path | None = None) -> SuiteReport:
     """Grade the reference and the stubs on every exercise, and each mutant and valid variant on
     its own exercise (the other modules of its submission are the reference's, graded once)."""
+    from .classrun import grade_class
+
     modules = [ex.module for ex in grader.exercises]
     mutants = [m for m in all_mutants() if m.module in modules]
     valid = [v for v in all_valid() if v.module in modules]
@@ -131,6 +135,8 @@ def verify(course: Course, jobs: int = 2) -> tuple[bool, str]:
         lines.append("FAIL stubs out of date: " + ", ".join(p.name for p in stale) + " (run `nnla sync`)")
         return False, "\n".join(lines)
     lines.append("ok   stubs in sync with solutions")
+    from .runner import Grader
+
     grader = Grader(course)
     report = run_suite(grader, jobs=jobs)
     lines.append(f"graded the reference, the stubs, {len(report.mutants)} mutants and "

@@ -201,3 +201,29 @@ def test_the_example_cache_keeps_each_count_and_replaces_stale_entries(tmp_path,
         blobs_a, blobs_b = [], []
         assert ([testset.encode_args(e, blobs_a) for e in stored.examples], blobs_a) == \
             ([testset.encode_args(e, blobs_b) for e in cases[key].examples], blobs_b)
+
+
+def test_every_composite_strategy_draws(tmp_path):
+    """``load_checks`` skips hypothesis' lint of ``@st.composite`` functions (it costs a fifth of
+    a second at every start): here every check module is imported with the lint on, and the
+    warning it gives for a composite that never calls ``draw`` is an error."""
+    import subprocess
+    import sys
+
+    from graders.manifest import load_course
+
+    strict = ("import importlib, sys, warnings\n"
+              "from hypothesis.errors import HypothesisDeprecationWarning\n"
+              "warnings.simplefilter('error', HypothesisDeprecationWarning)\n")
+    modules = [e.module for e in load_course(ROOT).exercises]
+    every_check = strict + ("for m in sys.argv[1:]:\n"
+                            "    importlib.import_module('graders.checks.' + m)\n")
+    done = subprocess.run([sys.executable, "-c", every_check, *modules], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    planted = tmp_path / "planted.py"  # (the lint reads the source: it must be in a file)
+    planted.write_text(strict + ("from hypothesis import strategies as st\n"
+                                 "@st.composite\n"
+                                 "def forgets_to_draw(draw):\n"
+                                 "    return 1\n"))
+    caught = subprocess.run([sys.executable, str(planted)], cwd=ROOT, capture_output=True, text=True)
+    assert caught.returncode != 0 and "draw()" in caught.stderr

@@ -20,6 +20,7 @@ the check asks for them (``handles_errors=True``, e.g. a check that expects a ``
 from __future__ import annotations
 
 import importlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -103,8 +104,32 @@ class Registry(list):
 
 def load_checks(module: str) -> list[Check]:
     """The checks of one exercise: ``graders/checks/<module>.py``'s ``checks`` registry."""
-    mod = importlib.import_module(f"{__name__}.{module}")
+    with _without_composite_lint():
+        mod = importlib.import_module(f"{__name__}.{module}")
     return list(mod.checks)
+
+
+@contextmanager
+def _without_composite_lint():
+    """Skip hypothesis' lint of ``@st.composite`` functions while check modules load.
+
+    For each composite, hypothesis reads and parses the source file to warn when the function
+    never calls ``draw``: about a fifth of a second for the course's strategies, at every start
+    of ``nnla``. The lint only speaks to authors: ``tests/test_grading.py`` imports every check
+    module with it on and its warning made an error. (Private API: if it moves, nothing is
+    skipped.)
+    """
+    try:
+        from hypothesis.strategies._internal import core
+        saved = core.is_first_param_referenced_in_function
+    except (ImportError, AttributeError):
+        yield
+        return
+    core.is_first_param_referenced_in_function = lambda f: True
+    try:
+        yield
+    finally:
+        core.is_first_param_referenced_in_function = saved
 
 
 # --- verdict helpers shared by the check modules ----------------------------------------------
