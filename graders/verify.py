@@ -64,6 +64,7 @@ def run_suite(grader: Grader, jobs: int = 2, workdir: Path | None = None) -> Sui
     """Grade the reference and the stubs on every exercise, and each mutant and valid variant on
     its own exercise (the other modules of its submission are the reference's, graded once)."""
     from .classrun import grade_class
+    from .runner import Grader
 
     modules = [ex.module for ex in grader.exercises]
     mutants = [m for m in all_mutants() if m.module in modules]

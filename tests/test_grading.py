@@ -180,8 +180,8 @@ def test_examples_do_not_depend_on_what_the_process_imported():
 def test_the_example_cache_keeps_each_count_and_replaces_stale_entries(tmp_path, monkeypatch):
     """Entries for other example counts survive (the tests' small counts must not evict the
     course's); an entry for the same module, seed and count but older code is replaced; a hit
-    gives the examples and reference outcomes that were stored."""
-    from graders import cache, testset
+    gives the test sets that were stored."""
+    from graders import testset
     from graders.manifest import load_course
     from graders.runner import Grader
 
@@ -198,6 +198,10 @@ def test_the_example_cache_keeps_each_count_and_replaces_stale_entries(tmp_path,
     for key, stored in again.items():
         assert len(stored.examples) == len(stored.references) == len(stored.choices) > 0
         assert stored.choices == cases[key].choices
+        assert (bytes(stored.frame), stored.self_pass, stored.calls) == \
+            (bytes(cases[key].frame), cases[key].self_pass, cases[key].calls)
+        assert [None if e is None else bytes(e) for e in stored.expected] == \
+            [None if e is None else bytes(e) for e in cases[key].expected]
         blobs_a, blobs_b = [], []
         assert ([testset.encode_args(e, blobs_a) for e in stored.examples], blobs_a) == \
             ([testset.encode_args(e, blobs_b) for e in cases[key].examples], blobs_b)
