@@ -18,7 +18,7 @@ from .checks import Args, Check, Outcome, load_checks
 from .errors import UsageError
 from .forked import forked
 from .examples import (Failure, check_seed, example_size, judge, parameter_names, reference_module,
-                       reference_outcome, shrink, unjudgeable, wire_copy)
+                       shrink, unjudgeable, wire_copy)
 from .manifest import Course, Exercise
 from .results import CheckResult, ExerciseResult, SubmissionResult, exercise_status
 from .sandbox import containment
@@ -105,15 +105,14 @@ class Grader:
         return computed
 
     def reference(self, module: str, check: Check, example: Args) -> list[Outcome]:
-        ref_mod = reference_module(self.course.solutions_dir, module)
-        return [testset.round_trip_outcome(reference_outcome(ref_mod, call)) for call in check.calls(example)]
+        return testset.reference_outcomes(reference_module(self.course.solutions_dir, module), check.calls(example))
 
     def prepare(self) -> None:
         """Load or compute every test set now, decoded (before forking class workers, which
         then share them)."""
         for module in self.checks:
             for tests in self.cases(module).values():
-                tests.examples  # noqa: B018 -- decodes the examples and reference outcomes
+                tests.decode()
 
     # --- one submission ------------------------------------------------------------------------
     def grade(self, path: Path, name: str | None = None, jobs: int = 1) -> SubmissionResult:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .checks import Args, Check, Outcome
+from .checks import Args, Call, Check, Outcome
 from .examples import generate_recorded, judge, reference_outcome, wire_copy
 from .sandbox import wire
 from .sandbox.process import REPLY_CAP, batch_frame, value_outcome
@@ -53,7 +53,10 @@ class TestSet:
         self._payload = payload
 
     # --- decoded on first use ---------------------------------------------------------------------
-    def _decode_payload(self) -> None:
+    def decode(self) -> None:
+        """Decode the stored examples and reference outcomes now (once)."""
+        if self._payload is None:
+            return
         header, blobs = wire.unpack(self._payload)
         self._examples = [decode_args(e, blobs) for e in header["examples"]]
         self._references = [[decode_outcome(o, blobs) for o in outs] for outs in header["references"]]
@@ -61,14 +64,12 @@ class TestSet:
 
     @property
     def examples(self) -> list[Args]:
-        if self._examples is None:
-            self._decode_payload()
+        self.decode()
         return self._examples
 
     @property
     def references(self) -> list[list[Outcome]]:
-        if self._references is None:
-            self._decode_payload()
+        self.decode()
         return self._references
 
     def expected_outcome(self, index: int) -> Outcome:
@@ -112,8 +113,7 @@ def build(check: Check, seed_value: int, n: int, ref_module) -> TestSet:
     drawn = generate_recorded(check, seed_value, n)
     examples = [wire_copy(e) for e, _ in drawn]
     per_example = [check.calls(e) for e in examples]
-    references = [[round_trip_outcome(reference_outcome(ref_module, call)) for call in calls]
-                  for calls in per_example]
+    references = [reference_outcomes(ref_module, calls) for calls in per_example]
     frame = batch_frame([c for calls in per_example for c in calls])
     expected = expected_replies(frame, [o for outs in references for o in outs])
     self_pass, start = [], 0
@@ -128,6 +128,11 @@ def build(check: Check, seed_value: int, n: int, ref_module) -> TestSet:
     return TestSet([[BatchCall(c.function, c.return_args) for c in calls] for calls in per_example],
                    frame, expected, self_pass, [c for _, c in drawn], examples=examples,
                    references=references)
+
+
+def reference_outcomes(ref_module, calls: list[Call]) -> list[Outcome]:
+    """The reference's outcome of each call, exactly as the cache will return it."""
+    return [round_trip_outcome(reference_outcome(ref_module, call)) for call in calls]
 
 
 def expected_replies(frame: bytes, references: list[Outcome]) -> list[bytes | None]:
