@@ -333,7 +333,7 @@ def main() -> int:
     # As after `pip install`: the grader's bytecode compiled (where PYTHONDONTWRITEBYTECODE is
     # set, as on CI machines, nothing else would write it and every start would compile again).
     run([sys.executable, "-m", "compileall", "-q", str(ROOT / "graders")])
-    run(nnla("grade", "solutions", "--json", str(work / "warm.json")))  # fills the example cache
+    run(nnla("grade", str(ROOT / "solutions"), "--json", str(work / "warm.json")))  # fills the example cache
 
     # correctness first: the optimised path equals the plain one on the whole class
     plain_env = dict(os.environ, NNLA_UNBATCHED="1", NNLA_CACHE_DIR="off")
