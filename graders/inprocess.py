@@ -315,6 +315,9 @@ class InProcessLearner:
         self.end_session()
         return Outcome("limit", error="crash", message=message)
 
+    def lost_supervisor(self, module: str) -> bool:
+        return False  # no zygote here: the notebook's kernel runs the code itself
+
     def end_session(self) -> None:
         if self._mod is not None:
             name = self._mod.__name__

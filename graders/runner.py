@@ -229,6 +229,13 @@ class Grader:
             results.append(CheckResult(check.name, check.function, passed,
                                        check.points if passed else 0, check.points, message))
         proc.end_session()
+        if proc.lost_supervisor(ex.module):
+            # Whether its checks had passed before that showed depends on scheduling; a grade
+            # must not, so none of them counts.
+            why = (f"{ex.module}.py killed the process that runs it (its supervisor in the sandbox), "
+                   "so no check of this exercise counts")
+            results = [CheckResult(r.name, r.function, False, 0, r.max_points, why) for r in results]
+            kinds.add("crash")
         if "dead" in kinds:
             kinds.discard("dead")
             if any(fn in banned for fn in ex.functions):

@@ -258,6 +258,39 @@ def test_daemons_and_hung_calls_leave_nothing_behind(tmp_path, isolation):
             assert not containment.processes_of_uid(proc.slot.uid)
 
 
+KILLS_ITS_ZYGOTE = """
+import os, signal
+
+def kill_parent():
+    os.kill(os.getppid(), signal.SIGKILL)   # the zygote: same uid, so this is allowed
+    return 1
+
+def fine():
+    return 2
+"""
+
+
+@pytest.mark.parametrize("isolation", [LEVEL, process_level()], ids=lambda i: i.level)
+def test_a_session_that_kills_its_zygote_is_known_to_have_done_so(tmp_path, isolation):
+    """However many answers got out before the sandbox fell apart (scheduling decides), the
+    process reports that the session killed its zygote, so the runner can score it alike."""
+    sub = module_dir(tmp_path, "zygote", KILLS_ITS_ZYGOTE)
+    for _ in range(3):
+        with LearnerProcess(sub, Limits(time_limit=2.0), isolation) as proc:
+            assert proc.open("zygote", ["kill_parent", "fine"]).ok
+            call(proc, "kill_parent")
+            for _ in range(20):
+                if call(proc, "fine").kind != "value":
+                    break
+            proc.end_session()
+            assert proc.lost_supervisor("zygote")
+            assert not proc.lost_supervisor("zygote")           # asked once
+            assert proc.open("zygote", ["kill_parent", "fine"]).ok  # a fresh sandbox
+            assert call(proc, "fine").kind == "value"
+            proc.end_session()
+            assert not proc.lost_supervisor("zygote")
+
+
 @needs_containment
 def test_the_sandbox_dies_with_the_grader(tmp_path):
     """A grader killed with SIGKILL takes its sandboxes (and their daemons) with it."""

@@ -137,6 +137,9 @@ class LearnerProcess:
         self.proc: subprocess.Popen | None = None
         self.module: str | None = None
         self._last_module: str | None = None   # whose output the output file holds
+        self._session_module: str | None = None  # the module of the session being opened or run
+        self._orphaned: set[str] = set()       # modules whose session outlived the zygote
+        self._status_ended = False             # the status pipe reached its end: the zygote is gone
         self._ns_pidfd = -1
         self._out_w = self._out_r = -1
         self._output_offset = 0
@@ -187,6 +190,7 @@ class LearnerProcess:
         self._buffer = bytearray()   # reply bytes read, not yet parsed from self._pos on
         self._pos = 0
         self._status_buffer = bytearray()
+        self._status_ended = False
         self._hello_pending = True
 
     def begin(self) -> None:
@@ -369,6 +373,7 @@ class LearnerProcess:
                 return None
             chunk = os.read(self.status, 4096)
             if not chunk:
+                self._status_ended = True
                 return None
             self._status_buffer += chunk
             if len(self._status_buffer) > 65536:
@@ -387,6 +392,7 @@ class LearnerProcess:
         self._drain()
         self.module = None
         if status is None:
+            self._note_if_orphaned()
             self.kill()
             return Outcome("limit", error="crash", message="the learner process died")
         if "signal" in status:
@@ -462,6 +468,7 @@ class LearnerProcess:
         began = time.monotonic()
         deadline = began + allowance
         self._reset_output()
+        self._session_module = module
         try:
             self._send({"op": "open", "module": module, "functions": functions, "limits": limits},
                        [], deadline)
@@ -488,6 +495,19 @@ class LearnerProcess:
         missing = [f for f in functions if f in header["missing"]]
         return OpenResult(True, missing=missing)
 
+    def _note_if_orphaned(self) -> None:
+        # The zygote is gone (its status pipe ended) though we did not kill it: learner code can
+        # kill it (same uid). When that shows here depends on scheduling; that it shows, before
+        # the session is over, does not: so it decides the grade (see lost_supervisor).
+        if self._status_ended and self._session_module is not None:
+            self._orphaned.add(self._session_module)
+
+    def lost_supervisor(self, module: str) -> bool:
+        """Whether a session of ``module`` killed the zygote it ran under (asked once)."""
+        lost = module in self._orphaned
+        self._orphaned.discard(module)
+        return lost
+
     def end_session(self) -> None:
         if self.module is None or self.proc is None:
             return
@@ -496,6 +516,7 @@ class LearnerProcess:
             self._send({"op": "close"}, [], deadline)
             self._receive(deadline)
             if self._read_status(wait=2.0) is None:
+                self._note_if_orphaned()
                 self.kill()
             else:
                 self._drain()

@@ -207,8 +207,10 @@ ATTACKS = [
             return ctypes.string_at(0)
         """, "zero", "SIGSEGV"),
     attack("kill_the_supervisor", """Kills its parent (the zygote) and every process it may signal
-        (kill -1). In the sandbox that is only its own processes; the grader notices the learner
-        process died and restarts it (the answer that was already sent still counts). (Never run without containment: as root, kill -1 would
+        (kill -1). In the sandbox those are only its own processes. How many answers get out
+        before the sandbox falls apart depends on scheduling, so that may not decide the grade:
+        an exercise whose session killed its zygote scores zero, every time, and the sandbox is
+        restarted for the next exercise. (Never run without containment: as root, kill -1 would
         take down the machine.)""", HONEST + """
         import os
         import signal
@@ -220,7 +222,7 @@ ATTACKS = [
             except OSError:
                 pass
             return _honest(a, b)
-        """, "less", "died", contained_only=True),
+        """, "zero", "killed the process that runs it", contained_only=True),
     # --- the channel to the grader ---------------------------------------------------------------
     attack("close_std_streams", """Closes stdin, stdout and stderr. The reply channel is separate,
         so correct answers still arrive.""", HONEST + """
