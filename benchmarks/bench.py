@@ -200,7 +200,7 @@ def _grades(text: str) -> dict:
 
 
 class Differences(NamedTuple):
-    grading: list[str]    # results that differ in what they grade or say: the gate fails
+    grading: dict[str, str]  # result file -> where it differs in what it grades or says: the gate fails
     output: list[str]     # only in printed output
     unsteady: list[str]   # learner code that gives other values on every run: same grades, other messages
 
@@ -215,10 +215,10 @@ def differing_results(a: Path, b: Path, unsteady: frozenset[str] = frozenset()) 
     unseeded generator shows other values in its messages each time) must grade alike.
     """
     names = sorted({p.name for p in a.glob("*.json")} | {p.name for p in b.glob("*.json")})
-    found = Differences([], [], [])
+    found = Differences({}, [], [])
     for name in names:
         if not ((a / name).exists() and (b / name).exists()):
-            found.grading.append(f"{name}: only in one run")
+            found.grading[name] = "only in one run"
             continue
         text_a, text_b = (a / name).read_text(), (b / name).read_text()
         if text_a == text_b:
@@ -231,7 +231,7 @@ def differing_results(a: Path, b: Path, unsteady: frozenset[str] = frozenset()) 
             continue
         lines_a, lines_b = text_a.splitlines(), text_b.splitlines()
         at = next((i for i, (x, y) in enumerate(zip(lines_a, lines_b)) if x != y), min(len(lines_a), len(lines_b)))
-        found.grading.append(f"{name} line {at + 1}:\n    {lines_a[at:at + 1]}\n    {lines_b[at:at + 1]}")
+        found.grading[name] = f"line {at + 1}:\n    {lines_a[at:at + 1]}\n    {lines_b[at:at + 1]}"
     return found
 
 
@@ -342,11 +342,10 @@ def main() -> int:
     for out in ("fast", "fast-again"):
         run(nnla("grade", "--class", str(class_dir), "--out", str(work / out), "--jobs", "2", "--progress", "none"))
     again = differing_results(work / "fast", work / "fast-again")
-    found = differing_results(work / "plain", work / "fast",
-                              frozenset(g.split(" ")[0].rstrip(":") for g in again.grading))
+    found = differing_results(work / "plain", work / "fast", frozenset(again.grading))
     if found.grading:
         raise SystemExit("the optimised path does not give the same results as the plain one:\n  "
-                         + "\n  ".join(found.grading))
+                         + "\n  ".join(f"{name} {where}" for name, where in found.grading.items()))
     print(f"optimised results identical to the unbatched, uncached path on all {n} submissions "
           f"(that path took {t_plain:.1f} s with --jobs 2)"
           + (f"; printed output differed in {len(found.output)} ({', '.join(found.output)})" if found.output else "")

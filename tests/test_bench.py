@@ -28,8 +28,8 @@ def test_differing_results_separates_grades_from_printed_output(tmp_path):
     (a / "lost.json").write_text(result())
     grading, output, unsteady = bench.differing_results(a, b)
     assert output == ["printed.json"] and unsteady == []
-    assert [g.split(":")[0].split(" line")[0] for g in grading] == ["graded.json", "lost.json"]
-    assert '"score": 10' in grading[0] and '"score": 7' in grading[0]
+    assert list(grading) == ["graded.json", "lost.json"]
+    assert '"score": 10' in grading["graded.json"] and '"score": 7' in grading["graded.json"]
 
 
 def test_unsteady_learner_code_must_still_grade_alike(tmp_path):
@@ -43,8 +43,8 @@ def test_unsteady_learner_code_must_still_grade_alike(tmp_path):
         (b / f"{name}.json").write_text(right)
     found = bench.differing_results(a, b, frozenset({"random.json", "regraded.json"}))
     assert found.unsteady == ["random.json"]
-    assert [g.split(" line")[0] for g in found.grading] == ["regraded.json"]
-    assert [g.split(" line")[0] for g in bench.differing_results(a, b).grading] == ["random.json", "regraded.json"]
+    assert list(found.grading) == ["regraded.json"]
+    assert list(bench.differing_results(a, b).grading) == ["random.json", "regraded.json"]
 
 
 def test_a_class_too_small_for_a_complete_submission_is_a_usage_error():
