@@ -23,7 +23,9 @@ One run:
 5. measures the floor: calling the reference functions in-process on exactly the inputs the
    checks use, with no grading around it (it bounds the throughput on this machine's cores);
    and, beside it, what judging every one of those outcomes in full costs (what a submission
-   whose replies all differ from the reference's needs on top);
+   whose replies all differ from the reference's needs on top); then a floor closer to a real
+   class: the complete submissions' own code on the same inputs plus one sandbox start, the
+   least that a contained grader spends on each;
 6. times `pytest exercises` with the solutions in place;
 and prints one table (medians, ratios, peak memory).
 """
@@ -53,6 +55,7 @@ from graders.examples import judge, reference_module  # noqa: E402
 from graders.manifest import load_course  # noqa: E402
 from graders.nbgrader import fill_notebook, write_course_subset  # noqa: E402
 from graders.runner import Grader  # noqa: E402
+from graders.sandbox.process import LearnerProcess  # noqa: E402
 
 LOOP = "def {fn}(*args, **kwargs):\n    while True:\n        pass\n"
 
@@ -281,6 +284,32 @@ class Floor(NamedTuple):
     judge_s: float      # each check's judge given the reference's own outcomes, in full
 
 
+def check_calls(grader: Grader) -> list[tuple[str, str, object]]:
+    """Every learner call one complete submission answers, in grading order: (module, function, args)."""
+    calls = []
+    for module, checks in grader.checks.items():
+        for check in checks:
+            cases = grader.cases(module)[(check.function, check.name)]
+            for example in cases.examples:
+                calls.extend((module, call.function, call.args) for call in check.calls(example))
+    return calls
+
+
+def calls_seconds(calls: list, modules: dict) -> float:
+    """In-process time of ``calls`` made on ``modules`` (module name -> module), second pass:
+    a class run's steady state, with numpy's and the functions' own caches warm."""
+    work = [(getattr(modules[module], function), a) for module, function, a in calls]
+    for _ in range(2):
+        began = time.perf_counter()
+        for function, a in work:
+            try:
+                function(*a.args, **a.kwargs)
+            except Exception:
+                pass
+        spent = time.perf_counter() - began
+    return spent
+
+
 def floor_seconds() -> Floor:
     """The floor: what one submission costs with no grading machinery at all, in-process, the
     reference called on exactly the checks' inputs. Any grader of these checks makes these calls,
@@ -289,27 +318,52 @@ def floor_seconds() -> Floor:
     course = load_course(ROOT)
     grader = Grader(course)
     grader.prepare()
-    work, judging = [], []
-    for module, checks in grader.checks.items():
-        ref = reference_module(course.solutions_dir, module)
-        for check in checks:
-            cases = grader.cases(module)[(check.function, check.name)]
-            for example, outcomes in zip(cases.examples, cases.references):
-                for call in check.calls(example):
-                    work.append((getattr(ref, call.function), call.args))
-                judging.append((check, example, outcomes))
-    for _ in range(2):  # the second pass is a class run's steady state: what judges cache per example is warm
+    calls = check_calls(grader)
+    call_s = calls_seconds(calls, {m: reference_module(course.solutions_dir, m) for m in grader.checks})
+    judging = [(check, example, outcomes)
+               for module, checks in grader.checks.items() for check in checks
+               for example, outcomes in zip(grader.cases(module)[(check.function, check.name)].examples,
+                                            grader.cases(module)[(check.function, check.name)].references)]
+    for _ in range(2):  # the second pass, as above: what judges cache per example is warm
         began = time.perf_counter()
-        for function, a in work:
-            try:
-                function(*a.args, **a.kwargs)
-            except Exception:
-                pass
-        called = time.perf_counter()
         for check, example, outcomes in judging:
             judge(check, example, outcomes, outcomes)
-        judged = time.perf_counter()
-    return Floor(len(work), called - began, judged - called)
+        judge_s = time.perf_counter() - began
+    return Floor(len(calls), call_s, judge_s)
+
+
+class ContainedFloor(NamedTuple):
+    own_code_s: float   # median over complete submissions: their own functions on the checks' inputs
+    sandbox_s: float    # median wall time to start a sandbox, open one session and stop it
+    sampled: int        # complete submissions whose code was timed
+
+
+def contained_floor(class_dir: Path, complete: list[str], scratch: Path, sample: int = 8,
+                    starts: int = 7) -> ContainedFloor:
+    """A floor closer to a real class, still with no grading around it: each complete submission
+    costs at least its own code on the checks' inputs (learners' code, not the reference: loops,
+    other formulas) plus one sandbox, started and stopped (bubblewrap, the interpreter, numpy),
+    which containment needs once per submission. The benchmark's own generated code (the
+    reference and graders/suite's variants) runs in this process; a real class's never does."""
+    course = load_course(ROOT)
+    grader = Grader(course)
+    grader.prepare()
+    calls = check_calls(grader)
+    own = [calls_seconds(calls, {m: reference_module(class_dir / name, m) for m in grader.checks})
+           for name in complete[:sample]]
+    stub = scratch / "stubs-for-the-sandbox"
+    shutil.copytree(ROOT / "exercises", stub, ignore=shutil.ignore_patterns("test_*", "__pycache__"))
+    started = []
+    for _ in range(starts):
+        began = time.perf_counter()
+        with LearnerProcess(stub, grader.limits, grader.isolation) as proc:
+            proc.begin()
+            opened = proc.open(course.exercises[0].module, list(course.exercises[0].functions))
+            if not opened.ok:
+                raise SystemExit(f"the sandbox did not start: {opened.error.message}")
+        started.append(time.perf_counter() - began)
+    shutil.rmtree(stub)
+    return ContainedFloor(statistics.median(own), statistics.median(started), len(own))
 
 
 # --- main ----------------------------------------------------------------------------------------
@@ -392,6 +446,16 @@ def main() -> int:
           f"{cores / floor:.1f} submissions/s on {cores} cores, with no grading machinery at all; "
           f"judging every outcome in full would add {fl.judge_s:.3f} s")
 
+    complete_names = [name for name, k in kinds.items() if k == "complete"]
+    cf = contained_floor(class_dir, complete_names, work)
+    per_complete = cf.own_code_s + cf.sandbox_s
+    rows["floor with learners' code and containment"] = {
+        "seconds": per_complete, "own_code_s": cf.own_code_s, "sandbox_s": cf.sandbox_s,
+        "sampled": cf.sampled, "bound_per_second": cores / per_complete, "cores": cores}
+    print(f"  floor with learners' code and containment: {cf.own_code_s:.3f} s for a complete "
+          f"submission's own code (median of {cf.sampled}) + {cf.sandbox_s:.3f} s for its sandbox: at "
+          f"most {cores / per_complete:.1f} complete submissions/s on {cores} cores, with no grading at all")
+
     nb = None
     if not args.skip_nbgrader:
         students = sorted(kinds)[: args.nbgrader_students]
@@ -405,6 +469,7 @@ def main() -> int:
         "jobs 2 vs jobs 1 (speed-up)": j1 / j2,
         # both as submissions/s on this machine's cores: the floor's bound over ours --jobs 2
         "floor's bound vs ours --jobs 2 (throughput)": (cores / floor) / (n / j2),
+        "contained floor's bound vs ours --jobs 2 (throughput)": (cores / per_complete) / (n / j2),
     }
     if nb:
         ratios["nbgrader vs ours (speed-up, same notebooks)"] = nb["nbgrader_s"] / nb["nnla_s"]
@@ -416,6 +481,9 @@ def main() -> int:
         if label == "floor":
             extra = (f" for {row['calls']} reference calls (bound {row['bound_per_second']:.1f} submissions/s "
                      f"on {row['cores']} cores; judging every outcome in full: {row['judge_all_s']:.3f} s more)")
+        if label == "floor with learners' code and containment":
+            extra = (f": own code {row['own_code_s']:.3f} s + sandbox {row['sandbox_s']:.3f} s (bound "
+                     f"{row['bound_per_second']:.1f} complete submissions/s on {row['cores']} cores)")
         mem = f", peak {row['peak_mb']} MB PSS ({row['peak_rss_sum_mb']} MB RSS sum)" if "peak_mb" in row else ""
         print(f"| {label} | {row['seconds']:.3f} s{extra}{mem} |")
     if nb:

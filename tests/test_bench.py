@@ -51,3 +51,24 @@ def test_a_class_too_small_for_a_complete_submission_is_a_usage_error():
     ran = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "-n", "5"],
                          capture_output=True, text=True)
     assert ran.returncode == 2 and "must be at least 12" in ran.stderr and "Traceback" not in ran.stderr
+
+
+def test_the_contained_floor_times_the_learners_own_code_and_a_sandbox(tmp_path):
+    """The second floor must time each submission's own functions (not the reference's) and a
+    real sandbox start: a learner whose dot sleeps 1 ms per call costs that much more."""
+    from graders import suite
+
+    slow = "def dot(a, b):\n    import time\n    time.sleep(0.001)\n    return float(np.dot(a, b))\n"
+    fast_dir, slow_dir = tmp_path / "class" / "fast", tmp_path / "class" / "slow"
+    suite.build_submission(fast_dir, ROOT)
+    suite.build_submission(slow_dir, ROOT)
+    path = slow_dir / "dot_product.py"
+    path.write_text(suite.replace_function(path.read_text(), "dot", slow))
+    grader = bench.Grader(bench.load_course(ROOT))
+    grader.prepare()
+    dot_calls = sum(1 for module, function, _ in bench.check_calls(grader) if function == "dot")
+    assert dot_calls >= 100
+    fast = bench.contained_floor(tmp_path / "class", ["fast"], tmp_path, starts=1)
+    slowed = bench.contained_floor(tmp_path / "class", ["slow"], tmp_path, starts=1)
+    assert slowed.own_code_s - fast.own_code_s >= dot_calls * 0.001
+    assert 0 < fast.sandbox_s < 10 and fast.sampled == 1
