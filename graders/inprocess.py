@@ -275,7 +275,7 @@ class InProcessLearner:
         blobs = [bytes(b) for b in blobs]
         worker = _worker()
         replies: list[tuple[dict, list[bytes]]] = []
-        worker.send = lambda reply, reply_blobs=(): replies.append((reply, list(reply_blobs)))
+        worker.queue = lambda reply, reply_blobs=(): replies.append((reply, list(reply_blobs)))
         _, timeout = self._run(module, f"{call.function}()",
                                lambda: worker.answer_call(self._mod, header, blobs, None, REPLY_CAP))
         if timeout is not None:

@@ -9,6 +9,7 @@ process is restarted for the next one.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import select
 import shutil
@@ -30,6 +31,8 @@ REPLY_CAP = 64 << 20            # bytes of array data a reply may carry
 STARTUP_TIMEOUT = 30.0          # seconds for a fresh interpreter to import numpy
 TEARDOWN_TIMEOUT = 5.0          # seconds for a killed sandbox's processes to be gone
 RUNTIME_FILES = ("worker.py", "wire.py", "catalogue.py")  # what the learner process runs
+REPLY_WINDOW = 0.005            # seconds a batch's replies may wait to be written together
+PROGRESS_BYTES = 8              # the page where a session says which batch call it is running
 
 
 @dataclass(frozen=True)
@@ -106,13 +109,31 @@ def value_outcome(reply: dict, blobs: list, return_args: bool) -> Outcome:
                    note=clean_text(note, 200) if isinstance(note, str) else "")
 
 
-def batch_frame(calls: list[Call]) -> bytes:
-    """One frame that asks the session to run ``calls`` in order (encode once, send to many)."""
+def batch_frame(calls: list[Call], window: float = REPLY_WINDOW) -> bytes:
+    """One frame that asks the session to run ``calls`` in order (encode once, send to many);
+    their replies are written together once ``window`` seconds have passed since the last write."""
     blobs: list[bytes] = []
     items = [{"function": c.function, "args": wire.encode(list(c.args.args), blobs),
               "kwargs": wire.encode(dict(c.args.kwargs), blobs), "return_args": c.return_args}
              for c in calls]
-    return wire.pack({"op": "batch", "calls": items}, blobs)
+    return wire.pack({"op": "batch", "calls": items, "window": window}, blobs)
+
+
+def one_by_one(frame: bytes, count: int) -> bytes:
+    """The first ``count`` calls of a batch frame, each reply written as soon as it is made."""
+    header, blobs = wire.unpack(frame)
+    return wire.pack(dict(header, calls=header["calls"][:count], window=0), list(blobs))
+
+
+def _shared_page() -> int:
+    """A file descriptor of PROGRESS_BYTES zero bytes, in no directory."""
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("nnla-progress", os.MFD_CLOEXEC)
+    else:
+        with tempfile.TemporaryFile() as f:
+            fd = os.dup(f.fileno())
+    os.ftruncate(fd, PROGRESS_BYTES)
+    return fd
 
 
 class LearnerProcess:
@@ -136,6 +157,7 @@ class LearnerProcess:
         self.slot: containment.Slot | None = None
         self.proc: subprocess.Popen | None = None
         self.module: str | None = None
+        self._functions: list[str] = []        # the open session's functions (to open it again)
         self._last_module: str | None = None   # whose output the output file holds
         self._session_module: str | None = None  # the module of the session being opened or run
         self._orphaned: set[str] = set()       # modules whose session outlived the zygote
@@ -145,6 +167,8 @@ class LearnerProcess:
         self._output_offset = 0
         self._spent: dict[str, float] = {}   # module -> seconds its imports and calls took
         self._hello_pending = False          # started by begin(), not yet known to be up
+        self._progress: mmap.mmap | None = None  # shared with the learner process: never trusted
+        self._carried_output = ""            # printed by a batch before it ran again
 
     # --- lifecycle ------------------------------------------------------------------------------
     def _spawn(self) -> None:
@@ -162,15 +186,19 @@ class LearnerProcess:
         cmd_r, cmd_w = os.pipe()
         reply_r, reply_w = os.pipe()
         status_r, status_w = os.pipe()
-        config = {"fds": [cmd_r, reply_w, status_w], "pid_namespace": self.isolation.pid_namespace,
-                  "paths": containment.library_paths()}
+        progress_fd = _shared_page()
+        if self._progress is not None:
+            self._progress.close()
+        self._progress = mmap.mmap(progress_fd, PROGRESS_BYTES)
+        config = {"fds": [cmd_r, reply_w, status_w, progress_fd],
+                  "pid_namespace": self.isolation.pid_namespace, "paths": containment.library_paths()}
         if not self.isolation.contained:
             config["parent"] = os.getpid()   # the zygote cleans up (SIGTERM) if we die
         stderr = open(self.root / "worker-stderr.txt", "wb")
         try:
             launch = containment.plan(self.isolation, self.runtime, self.submission, self.work, config,
                                       slot=self.slot)
-            started = containment.spawn(launch, pass_fds=(cmd_r, reply_w, status_w),
+            started = containment.spawn(launch, pass_fds=(cmd_r, reply_w, status_w, progress_fd),
                                         stdout=self._out_w, stderr=stderr)
         except (OSError, containment.ContainmentError) as err:
             for fd in (cmd_w, reply_r, status_r):
@@ -181,7 +209,7 @@ class LearnerProcess:
                                 message=f"could not be started ({clean_text(why, 300)})")) from None
         finally:
             stderr.close()
-            for fd in (cmd_r, reply_w, status_w):
+            for fd in (cmd_r, reply_w, status_w, progress_fd):
                 os.close(fd)
         self.proc, self._ns_pidfd = started.proc, started.ns_pidfd
         self.cmd, self.reply, self.status = cmd_w, reply_r, status_r
@@ -297,6 +325,9 @@ class LearnerProcess:
             self.kill()
         finally:
             self._close_output()
+            if self._progress is not None:
+                self._progress.close()
+                self._progress = None
             if self.slot is not None:
                 self.slot.release()
                 self.slot = None
@@ -480,6 +511,7 @@ class LearnerProcess:
         finally:
             self._charge(module, began)
         self.module = self._last_module = module
+        self._functions = list(functions)
         if header.get("op") == "import_error":
             self._read_status(wait=2.0)
             self.module = None
@@ -566,21 +598,48 @@ class LearnerProcess:
         byte is not decoded, and its outcome is :data:`SAME_AS_EXPECTED`. ``calls`` need only
         ``function`` and ``return_args``. Printed output is not split per call here: take it
         with :meth:`take_output`.
+
+        The session writes replies in groups (see :func:`batch_frame`), so those of calls that
+        finished just before one hung or crashed die with the session. It says in a shared page
+        which call it is running: the outcome of a kill goes to that call, and the calls before
+        it run again, from the batch's start, in a new session that writes each reply at once
+        (for deterministic code, the same outcomes; what the batch printed is kept, not what
+        the run again prints).
         """
         assert self.module is not None, "open a module first"
+        module, functions = self.module, self._functions
+        frame = frame if frame is not None else batch_frame(calls)
+        outcomes, at_fault = self._run_frame(calls, frame, expected, slack=REPLY_WINDOW)
+        if at_fault > len(outcomes) - 1:
+            killed = outcomes[-1]
+            printed = self._new_output(module)
+            if self.open(module, functions).ok:
+                again, _ = self._run_frame(calls[:at_fault], one_by_one(frame, at_fault),
+                                           expected, slack=0.0)
+                outcomes = again + [killed] if len(again) == at_fault else again
+                self._new_output(module)  # the same output again: the first is kept
+                self.end_session()        # as after the kill: the next check starts afresh
+            self._carried_output += printed
+        return outcomes
+
+    def _run_frame(self, calls: list[Call], frame: bytes, expected: list[bytes | None] | None,
+                   slack: float) -> tuple[list[Outcome], int]:
+        """The outcomes of one batch frame, and the index of the call at fault when a kill
+        ended it (-1 when none did): the last outcome is that kill's, whichever call it is."""
         module = self.module
         allowance = self._allowance(module)
         if allowance <= 0:
-            return [self._over_budget(f"{calls[0].function}()")]
+            return [self._over_budget(f"{calls[0].function}()")], -1
+        self._progress[:PROGRESS_BYTES] = bytes(PROGRESS_BYTES)  # no call running yet
         began = time.monotonic()
         try:
-            self._send_frame(frame if frame is not None else batch_frame(calls), began + allowance)
+            self._send_frame(frame, began + allowance)
         except TimeoutError:
             self._charge(module, began)
-            return [self._timeout(f"{calls[0].function}()", allowance)]
+            return [self._timeout(f"{calls[0].function}()", allowance)], -1
         except _Dead as dead:
             self._charge(module, began)
-            return [dead.outcome]
+            return [dead.outcome], -1
         outcomes: list[Outcome] = []
         for i, call in enumerate(calls):
             allowance = self._allowance(module)
@@ -590,15 +649,17 @@ class LearnerProcess:
                 break
             started = max(began, time.monotonic()) if not outcomes else time.monotonic()
             try:
-                received = self._receive(started + allowance, expected[i] if expected else None)
+                received = self._receive(started + allowance + slack, expected[i] if expected else None)
             except TimeoutError:
                 self._charge(module, started)
-                outcomes.append(self._timeout(f"{call.function}()", allowance))
-                break
+                self.kill()
+                at_fault = self._running(i, len(calls))
+                outcomes.append(self._timeout(f"{calls[at_fault].function}()", allowance))
+                return outcomes, at_fault
             except _Dead as dead:
                 self._charge(module, started)
                 outcomes.append(dead.outcome)
-                break
+                return outcomes, self._running(i, len(calls))
             self._charge(module, started)
             if received is None:
                 outcomes.append(SAME_AS_EXPECTED)
@@ -607,11 +668,19 @@ class LearnerProcess:
             outcomes.append(outcome)
             if self.module is None:  # the reply was garbage and the process was killed
                 break
-        return outcomes
+        return outcomes, -1
+
+    def _running(self, waited: int, n: int) -> int:
+        """The batch call the session said it was running: ``waited`` (the first without a
+        reply) or later. Learner code can write the page too: it can only blame its own calls."""
+        (said,) = struct.unpack_from("<Q", self._progress, 0)
+        return said - 1 if waited < said <= n else waited
 
     def take_output(self) -> str:
         """What the session printed since the last time (call it when no call is running)."""
-        return self._new_output(self.module or self._last_module)
+        carried, self._carried_output = self._carried_output, ""
+        text = self._new_output(self.module or self._last_module)
+        return (carried + text)[:OUTPUT_CAP] if carried else text
 
     def _send_frame(self, data: bytes, deadline: float) -> None:
         view = memoryview(data)
