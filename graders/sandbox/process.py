@@ -82,6 +82,10 @@ class _Dead(Exception):
         self.outcome = outcome
 
 
+class _Garbage(_Dead):
+    """It sent something that is not a frame (and was killed for it)."""
+
+
 def _signal_name(number: int) -> str:
     try:
         return signal.Signals(number).name
@@ -371,7 +375,7 @@ class LearnerProcess:
         self._fill(4, deadline)
         (length,) = struct.unpack_from(">I", self._buffer, self._pos)
         if length > wire.MAX_HEADER:
-            raise _Dead(self._garbage("sent a reply header that is too large"))
+            raise _Garbage(self._garbage("sent a reply header that is too large"))
         self._fill(4 + length, deadline)
         if expected is not None and 4 + length <= len(expected) and \
                 self._buffer.startswith(memoryview(expected)[:4 + length], self._pos):
@@ -384,9 +388,9 @@ class LearnerProcess:
         try:
             header = wire.unpack_header(self._take(length))
         except wire.WireError as err:
-            raise _Dead(self._garbage(f"sent a malformed reply ({err})")) from None
+            raise _Garbage(self._garbage(f"sent a malformed reply ({err})")) from None
         if sum(header["blobs"]) > REPLY_CAP + (1 << 20):
-            raise _Dead(self._garbage("sent a reply that is too large"))
+            raise _Garbage(self._garbage("sent a reply that is too large"))
         blobs = []
         for n in header["blobs"]:
             self._fill(n, deadline)
@@ -604,7 +608,9 @@ class LearnerProcess:
         which call it is running: the outcome of a kill goes to that call, and the calls before
         it run again, from the batch's start, in a new session that writes each reply at once
         (for deterministic code, the same outcomes; what the batch printed is kept, not what
-        the run again prints).
+        the run again prints). After garbage on the reply pipe (learner code writing to it),
+        where it lands among grouped replies depends on timing: the whole batch runs again,
+        each reply written at once, and the garbage lands after the call that wrote it.
         """
         assert self.module is not None, "open a module first"
         module, functions = self.module, self._functions
@@ -612,20 +618,26 @@ class LearnerProcess:
         outcomes, at_fault = self._run_frame(calls, frame, expected, slack=REPLY_WINDOW)
         if at_fault > len(outcomes) - 1:
             killed = outcomes[-1]
-            printed = self._new_output(module)
+            known = at_fault < len(calls)       # else garbage, from any call up to the kill
+            printed = self._new_output(module)  # what ran up to the kill
             if self.open(module, functions).ok:
                 again, _ = self._run_frame(calls[:at_fault], one_by_one(frame, at_fault),
                                            expected, slack=0.0)
-                outcomes = again + [killed] if len(again) == at_fault else again
-                self._new_output(module)  # the same output again: the first is kept
-                self.end_session()        # as after the kill: the next check starts afresh
+                if known and len(again) == at_fault:  # answered up to the call at fault
+                    again.append(killed)
+                outcomes = again
+                printed_again = self._new_output(module)
+                if not known:  # the first run went on past the call at fault
+                    printed = printed_again
+                self.end_session()  # as after the kill: the next check starts afresh
             self._carried_output += printed
         return outcomes
 
     def _run_frame(self, calls: list[Call], frame: bytes, expected: list[bytes | None] | None,
                    slack: float) -> tuple[list[Outcome], int]:
         """The outcomes of one batch frame, and the index of the call at fault when a kill
-        ended it (-1 when none did): the last outcome is that kill's, whichever call it is."""
+        ended it (-1 when none did; ``len(calls)`` when it is not known, after garbage): the
+        last outcome is that kill's, whichever call it is."""
         module = self.module
         allowance = self._allowance(module)
         if allowance <= 0:
@@ -656,6 +668,10 @@ class LearnerProcess:
                 at_fault = self._running(i, len(calls))
                 outcomes.append(self._timeout(f"{calls[at_fault].function}()", allowance))
                 return outcomes, at_fault
+            except _Garbage as garbage:
+                self._charge(module, started)
+                outcomes.append(garbage.outcome)
+                return outcomes, len(calls)
             except _Dead as dead:
                 self._charge(module, started)
                 outcomes.append(dead.outcome)
@@ -667,7 +683,7 @@ class LearnerProcess:
             outcome = self._parse_reply(*received, call)
             outcomes.append(outcome)
             if self.module is None:  # the reply was garbage and the process was killed
-                break
+                return outcomes, len(calls)
         return outcomes, -1
 
     def _running(self, waited: int, n: int) -> int:
