@@ -32,7 +32,6 @@ STARTUP_TIMEOUT = 30.0          # seconds for a fresh interpreter to import nump
 TEARDOWN_TIMEOUT = 5.0          # seconds for a killed sandbox's processes to be gone
 RUNTIME_FILES = ("worker.py", "wire.py", "catalogue.py")  # what the learner process runs
 REPLY_WINDOW = 0.005            # seconds a batch's replies may wait to be written together
-PROGRESS_BYTES = 8              # the page where a session says which batch call it is running
 
 
 @dataclass(frozen=True)
@@ -130,13 +129,14 @@ def one_by_one(frame: bytes, count: int) -> bytes:
 
 
 def _shared_page() -> int:
-    """A file descriptor of PROGRESS_BYTES zero bytes, in no directory."""
+    """A file descriptor of zero bytes for the progress page (see wire.PROGRESS_PAGE), in no
+    directory."""
     if hasattr(os, "memfd_create"):
         fd = os.memfd_create("nnla-progress", os.MFD_CLOEXEC)
     else:
         with tempfile.TemporaryFile() as f:
             fd = os.dup(f.fileno())
-    os.ftruncate(fd, PROGRESS_BYTES)
+    os.ftruncate(fd, wire.PROGRESS_PAGE.size)
     return fd
 
 
@@ -193,7 +193,7 @@ class LearnerProcess:
         progress_fd = _shared_page()
         if self._progress is not None:
             self._progress.close()
-        self._progress = mmap.mmap(progress_fd, PROGRESS_BYTES)
+        self._progress = mmap.mmap(progress_fd, wire.PROGRESS_PAGE.size)
         config = {"fds": [cmd_r, reply_w, status_w, progress_fd],
                   "pid_namespace": self.isolation.pid_namespace, "paths": containment.library_paths()}
         if not self.isolation.contained:
@@ -642,7 +642,7 @@ class LearnerProcess:
         allowance = self._allowance(module)
         if allowance <= 0:
             return [self._over_budget(f"{calls[0].function}()")], -1
-        self._progress[:PROGRESS_BYTES] = bytes(PROGRESS_BYTES)  # no call running yet
+        wire.PROGRESS_PAGE.pack_into(self._progress, 0, 0)  # no call running yet
         began = time.monotonic()
         try:
             self._send_frame(frame, began + allowance)
@@ -664,7 +664,7 @@ class LearnerProcess:
                 received = self._receive(started + allowance + slack, expected[i] if expected else None)
             except TimeoutError:
                 self._charge(module, started)
-                self.kill()
+                self.kill()  # before reading the page: a slow call could still move it on
                 at_fault = self._running(i, len(calls))
                 outcomes.append(self._timeout(f"{calls[at_fault].function}()", allowance))
                 return outcomes, at_fault
@@ -689,7 +689,7 @@ class LearnerProcess:
     def _running(self, waited: int, n: int) -> int:
         """The batch call the session said it was running: ``waited`` (the first without a
         reply) or later. Learner code can write the page too: it can only blame its own calls."""
-        (said,) = struct.unpack_from("<Q", self._progress, 0)
+        (said,) = wire.PROGRESS_PAGE.unpack_from(self._progress, 0)
         return said - 1 if waited < said <= n else waited
 
     def take_output(self) -> str:

@@ -48,6 +48,10 @@ DTYPES = {np.dtype(t).str: np.dtype(t) for t in
            "float16", "float32", "float64")}
 MAX_NDIM = 32
 
+# Beside the pipes, a page both sides map: the session stores 1 + the index of the batch call it
+# is about to run (0: none yet), so that after a kill the grader knows which call was running.
+PROGRESS_PAGE = struct.Struct("<Q")
+
 
 def _array_node(arr: np.ndarray, blobs: list[bytes], step: int) -> dict:
     if arr.dtype.str not in DTYPES:

@@ -26,8 +26,7 @@ from time import monotonic
 
 RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
 CMD_FD, REPLY_FD, STATUS_FD = 3, 4, 5  # the real numbers come in the config
-PROGRESS = None          # a page shared with the grader: 1 + the index of the batch call running
-PROGRESS_BYTES = 8
+PROGRESS = None                         # the page shared with the grader (wire.PROGRESS_PAGE)
 MAX_MESSAGE = 2000
 np = wire = None                        # imported in main(), once sys.path is set
 
@@ -213,7 +212,7 @@ def serve(command, config):
             window = window if type(window) in (int, float) else 0
             written = monotonic()
             for index, call in enumerate(header.get("calls", [])):
-                struct.pack_into("<Q", PROGRESS, 0, index + 1)  # no system call: a store
+                wire.PROGRESS_PAGE.pack_into(PROGRESS, 0, index + 1)  # no system call: a store
                 answer_call(module, call, blobs, cpu_step, max_reply)
                 now = monotonic()
                 if now - written >= window or QUEUED_BYTES[0] >= QUEUE_LIMIT:
@@ -323,15 +322,15 @@ def main():
     global CMD_FD, REPLY_FD, STATUS_FD, PROGRESS, np, wire
     config = json.loads(sys.argv[1])
     CMD_FD, REPLY_FD, STATUS_FD, progress_fd = config["fds"]
-    import mmap
-    PROGRESS = mmap.mmap(progress_fd, PROGRESS_BYTES)  # shared with the grader (and every session)
-    os.close(progress_fd)
     os.environ.pop("PWD", None)  # bwrap's --chdir adds it; the environment is the grader's choice
     sys.path[:0] = [RUNTIME_DIR] + [p for p in config.get("paths", []) if p not in sys.path]
     import numpy
     import numpy.random  # not loaded by numpy itself: loaded here once, not in every session
     import wire as wire_module
     np, wire = numpy, wire_module
+    import mmap
+    PROGRESS = mmap.mmap(progress_fd, wire.PROGRESS_PAGE.size)  # shared by every session
+    os.close(progress_fd)
     in_pid_namespace = bool(config.get("pid_namespace")) and os.getpid() < 16
     _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: orphans of a session are re-parented to us
     session = [0]
