@@ -284,6 +284,13 @@ class Floor(NamedTuple):
     judge_s: float      # each check's judge given the reference's own outcomes, in full
 
 
+def prepared_grader() -> Grader:
+    """A grader of the course with every test set loaded."""
+    grader = Grader(load_course(ROOT))
+    grader.prepare()
+    return grader
+
+
 def check_calls(grader: Grader) -> list[tuple[str, str, object]]:
     """Every learner call one complete submission answers, in grading order: (module, function, args)."""
     calls = []
@@ -315,15 +322,14 @@ def floor_seconds() -> Floor:
     reference called on exactly the checks' inputs. Any grader of these checks makes these calls,
     so the number of cores divided by it bounds the throughput from above. Beside it, the cost of
     judging every outcome in full (nnla skips it for replies equal to the reference's)."""
-    course = load_course(ROOT)
-    grader = Grader(course)
-    grader.prepare()
+    grader = prepared_grader()
     calls = check_calls(grader)
-    call_s = calls_seconds(calls, {m: reference_module(course.solutions_dir, m) for m in grader.checks})
-    judging = [(check, example, outcomes)
-               for module, checks in grader.checks.items() for check in checks
-               for example, outcomes in zip(grader.cases(module)[(check.function, check.name)].examples,
-                                            grader.cases(module)[(check.function, check.name)].references)]
+    call_s = calls_seconds(calls, {m: reference_module(grader.course.solutions_dir, m) for m in grader.checks})
+    judging = []
+    for module, checks in grader.checks.items():
+        for check in checks:
+            cases = grader.cases(module)[(check.function, check.name)]
+            judging += [(check, example, outcomes) for example, outcomes in zip(cases.examples, cases.references)]
     for _ in range(2):  # the second pass, as above: what judges cache per example is warm
         began = time.perf_counter()
         for check, example, outcomes in judging:
@@ -345,9 +351,8 @@ def contained_floor(class_dir: Path, complete: list[str], scratch: Path, sample:
     other formulas) plus one sandbox, started and stopped (bubblewrap, the interpreter, numpy),
     which containment needs once per submission. The benchmark's own generated code (the
     reference and graders/suite's variants) runs in this process; a real class's never does."""
-    course = load_course(ROOT)
-    grader = Grader(course)
-    grader.prepare()
+    grader = prepared_grader()
+    course = grader.course
     calls = check_calls(grader)
     own = [calls_seconds(calls, {m: reference_module(class_dir / name, m) for m in grader.checks})
            for name in complete[:sample]]
