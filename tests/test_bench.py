@@ -65,9 +65,7 @@ def test_the_contained_floor_times_the_learners_own_code_and_a_sandbox(tmp_path)
     suite.build_submission(slow_dir, ROOT)
     path = slow_dir / "dot_product.py"
     path.write_text(suite.replace_function(path.read_text(), "dot", slow))
-    grader = bench.Grader(bench.load_course(ROOT))
-    grader.prepare()
-    dot_calls = sum(1 for module, function, _ in bench.check_calls(grader) if function == "dot")
+    dot_calls = sum(1 for _, function, _ in bench.check_calls(bench.prepared_grader()) if function == "dot")
     assert dot_calls >= 100
     fast = bench.contained_floor(tmp_path / "class", ["fast"], tmp_path, starts=1)
     slowed = bench.contained_floor(tmp_path / "class", ["slow"], tmp_path, starts=1)
