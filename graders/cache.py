@@ -22,7 +22,7 @@ from .results import write_atomic_bytes
 from .sandbox import wire
 from .testset import TestSet
 
-FORMAT = 4
+FORMAT = 5
 GRADERS = Path(__file__).resolve().parent
 
 

@@ -319,8 +319,8 @@ class Grader:
             if failure is not None and failure.kind == "not_implemented":
                 example = None  # a stub: its message shows no example, so none is decoded
             else:
-                example = tests.examples[i]
-                failure = failure or judge(check, example, got, tests.references[i])
+                example = tests.example(i)
+                failure = failure or judge(check, example, got, tests.reference(i))
             if failure is not None:
                 failures.append((example, failure, recorded))
                 if not failure.judged:

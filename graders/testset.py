@@ -17,8 +17,8 @@ A learner reply equal byte for byte to ``expected`` decodes to exactly the outco
 ``self_pass`` was judged on, so the runner needs neither to decode nor to judge it again: the
 verdict is a pure function of the example and the outcomes. Everything else is judged in full.
 
-Test sets are stored by :mod:`graders.cache` and read back lazily: the examples and reference
-outcomes are decoded only when some reply has to be judged.
+Test sets are stored by :mod:`graders.cache` and read back lazily: an example and its reference
+outcomes are decoded only when a reply to it has to be judged.
 """
 
 from __future__ import annotations
@@ -41,26 +41,42 @@ class BatchCall(NamedTuple):
 class TestSet:
     def __init__(self, calls: list[list[BatchCall]], frame: bytes, expected: list[bytes | None],
                  self_pass: list[bool], choices: list[bytes], *, examples: list[Args] | None = None,
-                 references: list[list[Outcome]] | None = None, payload: bytes | None = None):
+                 references: list[list[Outcome]] | None = None, stored: list | None = None):
         self.calls = calls
         self.flat_calls = [c for example_calls in calls for c in example_calls]
         self.frame = frame
         self.expected = expected
         self.self_pass = self_pass
         self.choices = choices
-        self._examples = examples
-        self._references = references
-        self._payload = payload
+        # Per example: its arguments and the reference's outcomes, decoded, or None while they
+        # are still ``stored`` (one frame per example, decoded on first use).
+        n = len(calls)
+        self._examples: list[Args | None] = list(examples) if examples is not None else [None] * n
+        self._references: list[list[Outcome] | None] = \
+            list(references) if references is not None else [None] * n
+        self._stored = stored
 
     # --- decoded on first use ---------------------------------------------------------------------
+    def _decode(self, i: int) -> None:
+        if self._examples[i] is None:
+            header, blobs = wire.unpack(self._stored[i])
+            self._examples[i] = decode_args(header["args"], blobs)
+            self._references[i] = [decode_outcome(o, blobs) for o in header["references"]]
+
+    def example(self, i: int) -> Args:
+        """The arguments of example ``i``."""
+        self._decode(i)
+        return self._examples[i]
+
+    def reference(self, i: int) -> list[Outcome]:
+        """The reference's outcome of each call of example ``i``."""
+        self._decode(i)
+        return self._references[i]
+
     def decode(self) -> None:
-        """Decode the stored examples and reference outcomes now (once)."""
-        if self._payload is None:
-            return
-        header, blobs = wire.unpack(self._payload)
-        self._examples = [decode_args(e, blobs) for e in header["examples"]]
-        self._references = [[decode_outcome(o, blobs) for o in outs] for outs in header["references"]]
-        self._payload = None
+        """Decode every stored example and reference outcome now (once)."""
+        for i in range(len(self.calls)):
+            self._decode(i)
 
     @property
     def examples(self) -> list[Args]:
@@ -81,17 +97,18 @@ class TestSet:
     # --- stored as bytes ----------------------------------------------------------------------------
     def to_node(self, blobs: list[bytes]) -> dict:
         """A JSON node (its bytes appended to ``blobs``): see :func:`from_node`."""
-        payload_blobs: list[bytes] = []
-        payload = wire.pack({"examples": [encode_args(e, payload_blobs) for e in self.examples],
-                             "references": [[encode_outcome(o, payload_blobs) for o in outs]
-                                            for outs in self.references]}, payload_blobs)
-
         def blob(data: bytes) -> int:
             blobs.append(bytes(data))
             return len(blobs) - 1
 
+        def stored(example: Args, references: list[Outcome]) -> bytes:
+            own: list[bytes] = []
+            return wire.pack({"args": encode_args(example, own),
+                              "references": [encode_outcome(o, own) for o in references]}, own)
+
         return {"calls": [[[c.function, c.return_args] for c in calls] for calls in self.calls],
-                "frame": blob(self.frame), "payload": blob(payload),
+                "frame": blob(self.frame),
+                "stored": [blob(stored(e, r)) for e, r in zip(self.examples, self.references)],
                 "expected": [None if e is None else blob(e) for e in self.expected],
                 "self_pass": self.self_pass, "choices": [blob(c) for c in self.choices]}
 
@@ -100,11 +117,11 @@ class TestSet:
         calls = [[BatchCall(f, r) for f, r in example] for example in node["calls"]]
         expected = [None if i is None else blobs[i] for i in node["expected"]]
         choices = [bytes(blobs[i]) for i in node["choices"]]
-        if not (len(calls) == len(node["self_pass"]) == len(choices)
+        stored = [blobs[i] for i in node["stored"]]
+        if not (len(calls) == len(node["self_pass"]) == len(choices) == len(stored)
                 and len(expected) == sum(len(c) for c in calls)):
             raise ValueError("inconsistent test set")
-        return cls(calls, blobs[node["frame"]], expected, node["self_pass"], choices,
-                   payload=blobs[node["payload"]])
+        return cls(calls, blobs[node["frame"]], expected, node["self_pass"], choices, stored=stored)
 
 
 def build(check: Check, seed_value: int, n: int, ref_module) -> TestSet:

@@ -176,3 +176,30 @@ def test_identical_replies_fail_a_check_the_reference_fails(course, tmp_path, mo
     assert not any(grader.cases("relu")[(planted.function, planted.name)].self_pass)
     for check in checks:
         assert check["passed"] == (check["name"] != planted.name), check["name"]
+
+
+def test_a_stored_test_set_decodes_only_the_examples_it_judges(course, tmp_path, monkeypatch):
+    """Read back from the cache, an example and its reference outcomes are decoded only when a
+    reply to it differs from the reference's: here, the products with exactly one row."""
+    monkeypatch.setenv("NNLA_CACHE_DIR", str(tmp_path / "cache"))
+    fresh = Grader(course, only=["matmul"], examples=20)
+    key = next(k for k in fresh.cases("matmul") if k[1] == "matches_reference")
+    one_row = {i for i, e in enumerate(fresh.cases("matmul")[key].examples) if np.shape(e.args[0])[0] == 1}
+    assert 0 < len(one_row) < 20
+    folder = suite.build_submission(tmp_path / "sub", ROOT, modules=["matmul"])
+    source = (folder / "matmul.py").read_text()
+    (folder / "matmul.py").write_text(source.replace("def matmul(", "def _matmul(", 1) + (
+        "\n\ndef matmul(A, B):\n"
+        "    C = _matmul(A, B)\n"
+        "    return np.nextafter(C, np.inf) if C.shape[0] == 1 and C.dtype.kind == 'f' else C\n"))
+    stored = Grader(course, only=["matmul"], examples=20)  # reads the cache fresh just wrote
+    tests = stored.cases("matmul")[key]
+    assert stored.grade(folder).exercises["matmul"].score > 0
+    assert {i for i in range(len(tests.calls)) if tests._examples[i] is not None} == one_row
+    drawn = fresh.cases("matmul")[key]
+    for i in range(len(tests.calls)):  # and each decodes to what was drawn and run
+        ours, theirs = [], []
+        assert (testset.encode_args(tests.example(i), ours),
+                [testset.encode_outcome(o, ours) for o in tests.reference(i)], ours) == \
+            (testset.encode_args(drawn.examples[i], theirs),
+             [testset.encode_outcome(o, theirs) for o in drawn.references[i]], theirs)
