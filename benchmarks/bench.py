@@ -16,7 +16,7 @@ One run:
 3. times `nnla grade --class` with --jobs 1 and --jobs 2 (median of the repeats; the peak
    memory of the whole process tree is sampled from /proc: PSS, with the RSS sum beside it), and one `nnla grade` of a single
    complete submission from a cold start (a new process), with --jobs 1 and 2 and without the
-   disk cache;
+   disk cache, and the same submission through the Gradescope export's run_autograder;
 4. exports the first 20 submissions' first unit as nbgrader notebooks, checks that nbgrader and
    nnla give the same scores, and times `nbgrader autograde` against `nnla grade --class` on
    the same notebooks (the same checks and example counts run on both sides);
@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graders import suite  # noqa: E402
+from graders.cache import cache_dir  # noqa: E402
 from graders.examples import judge, reference_module  # noqa: E402
 from graders.manifest import load_course  # noqa: E402
 from graders.nbgrader import fill_notebook, write_course_subset  # noqa: E402
@@ -131,6 +132,34 @@ def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> Ran
 
 def nnla(*args: str) -> list[str]:
     return [sys.executable, "-m", "graders", "--course", str(ROOT), *args]
+
+
+def gradescope_env(root: Path) -> dict[str, str]:
+    """What Gradescope's run_autograder sees, below ``root`` instead of /autograder (this
+    interpreter stands in for the venv setup.sh makes; the example cache is the one the rest of
+    the benchmark uses, already filled)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NNLA_")}
+    folder = cache_dir()
+    env.update(NNLA_AUTOGRADER_ROOT=str(root), NNLA_PYTHON=sys.executable,
+               NNLA_CACHE_DIR=str(folder) if folder is not None else "off")
+    return env
+
+
+def gradescope_root(root: Path, submission: Path) -> Path:
+    """An autograder root for the whole course, laid out as Gradescope does (the archive in
+    source/, run_autograder beside it), prepared as setup.sh does, with ``submission`` uploaded."""
+    import zipfile
+
+    source = root / "source"
+    source.mkdir(parents=True)
+    run(nnla("export", "gradescope", str(root / "autograder.zip")))
+    with zipfile.ZipFile(root / "autograder.zip") as zf:
+        zf.extractall(source)
+    shutil.copy(source / "run_autograder", root / "run_autograder")
+    env = dict(gradescope_env(root), PYTHONPATH=str(source / "nnla"))
+    run([sys.executable, "-s", "-m", "graders.gradescope", "prepare"], env=env, cwd=root)
+    shutil.copytree(submission, root / "submission")
+    return root
 
 
 # --- the class ----------------------------------------------------------------------------------
@@ -434,6 +463,10 @@ def main() -> int:
     timed("one submission, cold process, --jobs 2", nnla("grade", str(class_dir / complete), "--jobs", "2"))
     timed("one submission, cold process, --jobs 2, no cache",
           nnla("grade", str(class_dir / complete), "--jobs", "2"), env=dict(os.environ, NNLA_CACHE_DIR="off"))
+
+    gs_root = gradescope_root(work / "gradescope", class_dir / complete)
+    timed("one submission, Gradescope's run_autograder (cold, whole course)",
+          ["bash", str(gs_root / "run_autograder")], env=gradescope_env(gs_root), cwd=gs_root)
 
     solved = work / "solved" / "exercises"
     shutil.copytree(ROOT / "exercises", solved)

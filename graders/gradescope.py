@@ -377,7 +377,7 @@ def collect(raw: Path, modules: list[str], work: Path) -> Collected:
     return out
 
 
-# --- grading, one exercise per child process --------------------------------------------------------
+# --- grading in a child process, one exercise after another -------------------------------------------
 
 def _blank(grader, module: str, status: str, message: str) -> dict:
     ex = grader.course.exercise(module)
@@ -387,53 +387,82 @@ def _blank(grader, module: str, status: str, message: str) -> dict:
             "message": message, "checks": checks, "output": ""}
 
 
-def _grade_in_child(grader, folder: Path, deadline: float) -> tuple[dict | None, str]:
-    """Grade ``folder`` with ``grader`` in a forked child; (result dict, '') or (None, why not)."""
-    read_fd, write_fd = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child: grade, send the JSON, leave without running the parent's cleanups
-        code = 0
-        try:
-            os.close(read_fd)
-            signal.signal(signal.SIGTERM, lambda *_: sys.exit(3))  # unwinds: learner processes get killed
-            data = grader.grade(folder, name="submission").to_json().encode()
-            with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(data)
-        except BaseException:
-            traceback.print_exc()
-            code = 1
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
-    os.close(write_fd)
-    chunks, timed_out = [], False
-    try:
-        while True:
+class _Child:
+    """A forked process that grades exercises in turn in one learner process (one sandbox for
+    all of them) and sends each result as one line of JSON as soon as it is known. The parent
+    gives each exercise its own deadline; one that misses it is the one being graded then."""
+
+    def __init__(self, grader, folder: Path, modules: list[str]):
+        read_fd, write_fd = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: grade, send, leave without running the parent's cleanups
+            code = 0
+            try:
+                os.close(read_fd)
+                signal.signal(signal.SIGTERM, lambda *_: sys.exit(3))  # unwinds: learner processes get killed
+                with os.fdopen(write_fd, "wb") as pipe:
+                    for module, ex in grader.grade_in_turn(folder, modules):
+                        pipe.write(json.dumps({"module": module, "result": ex.to_dict()}).encode() + b"\n")
+                        pipe.flush()
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        os.close(write_fd)
+        self.pid, self.fd, self.buffer = pid, read_fd, b""
+
+    def next(self, module: str, deadline: float) -> tuple[dict | None, str]:
+        """The result of ``module``, the next exercise in turn: (result dict, '') or (None, why not).
+        After (None, why) the child is gone."""
+        while b"\n" not in self.buffer:
             left = deadline - time.monotonic()
             if left <= 0:
-                timed_out = True
-                break
-            ready, _, _ = select.select([read_fd], [], [], left)
+                self.stop()
+                return None, "timeout"
+            ready, _, _ = select.select([self.fd], [], [], left)
             if ready:
-                chunk = os.read(read_fd, 1 << 16)
+                chunk = os.read(self.fd, 1 << 16)
                 if not chunk:
-                    break
-                chunks.append(chunk)
-    finally:
-        os.close(read_fd)
-    if timed_out:
-        _stop(pid)
-        return None, "timeout"
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not chunks:
-        return None, f"the grading process failed (status {status})"
-    try:
-        return json.loads(b"".join(chunks)), ""
-    except ValueError:
-        return None, "the grading process sent a broken result"
+                    _, status = os.waitpid(self.pid, 0)
+                    self.pid = None
+                    self.stop()
+                    return None, f"the grading process failed (status {status})"
+                self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        try:
+            sent = json.loads(line)
+            if sent["module"] != module:
+                raise ValueError
+            return sent["result"], ""
+        except (ValueError, KeyError, TypeError):
+            self.stop()
+            return None, "the grading process sent a broken result"
+
+    def finish(self) -> None:
+        """After the last result: let the child clean up and leave (it closes the pipe as it
+        goes), stopping it only if that takes longer than GRACE."""
+        end = time.monotonic() + GRACE
+        while self.fd >= 0 and time.monotonic() < end:
+            ready, _, _ = select.select([self.fd], [], [], max(0.0, end - time.monotonic()))
+            if ready and not os.read(self.fd, 1 << 16):
+                os.waitpid(self.pid, 0)
+                self.pid = None
+                break
+        self.stop()
+
+    def stop(self) -> None:
+        """End the child (if still running) and close the pipe."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+        if self.pid is not None:
+            _stop(self.pid)
+            self.pid = None
 
 
 def _stop(pid: int) -> None:
@@ -459,7 +488,7 @@ class Setup:
     root: Path
     config: dict
     course: Course
-    graders: dict  # module -> Grader (one exercise each)
+    grader: object  # a runner.Grader of the exported exercises
 
 
 def load_setup(root: Path) -> Setup:
@@ -478,53 +507,64 @@ def load_setup(root: Path) -> Setup:
     isolation = containment.detect()
     if hasattr(isolation, "with_hidden"):
         isolation = isolation.with_hidden(source, root / "results")
-    graders = {m: Grader(course, only=[m], isolation=isolation) for m in config["exercises"]}
-    return Setup(root, config, course, graders)
+    return Setup(root, config, course, Grader(course, only=list(config["exercises"]), isolation=isolation))
 
 
 def grade_submission(setup: Setup, raw: Path, *, started: float | None = None) -> dict:
-    """The nnla result (as ``nnla grade`` writes it) of the upload in ``raw``, within the budget."""
+    """The nnla result (as ``nnla grade`` writes it) of the upload in ``raw``, within the budget.
+
+    The exercises are graded in turn in one child process (one sandbox start for all). Each gets
+    its share of the time left when it starts; one that overruns it scores 0 with a message, and
+    a new child goes on with the next.
+    """
     import tempfile
 
     started = time.monotonic() if started is None else started
     budget = float(setup.config.get("time_budget", DEFAULT_BUDGET))
-    modules = list(setup.graders)
-    for grader in setup.graders.values():
-        grader.prepare()
-    first = next(iter(setup.graders.values()))
+    grader = setup.grader
+    modules = [ex.module for ex in grader.exercises]
+    grader.prepare(decode=False)  # one submission: the child decodes only what it judges
     result = {"submission": "submission", "course": setup.course.title,
-              "course_version": setup.course.version, "seed": first.seed,
-              "isolation": first.isolation.level, "score": 0, "max_score": 0,
+              "course_version": setup.course.version, "seed": grader.seed,
+              "isolation": grader.isolation.level, "score": 0, "max_score": 0,
               "exercises": {}, "notes": []}
     with tempfile.TemporaryDirectory(prefix="nnla-gradescope-") as tmp:
         os.chmod(tmp, 0o755)
         collected = collect(raw, modules, Path(tmp))
         result["notes"] = list(dict.fromkeys(collected.notes))
-        for i, module in enumerate(modules):
-            grader = setup.graders[module]
-            left = budget - (time.monotonic() - started)
-            share = max(left / (len(modules) - i), min(MIN_SHARE, left))
-            if module in collected.problems:
-                ex = _blank(grader, module, "error", collected.problems[module])
-            elif share <= 1:
-                ex = _blank(grader, module, "timeout", "not graded: the autograder ran out of time "
-                                                         "on the exercises before it")
-            else:
-                began = time.monotonic()
-                data, why = _grade_in_child(grader, collected.folder, time.monotonic() + share)
-                print(f"nnla: graded {module} in {time.monotonic() - began:.1f} s", flush=True)
-                if data is not None:
-                    ex = data["exercises"][module]
-                    result["isolation"] = data.get("isolation", result["isolation"])
-                elif why == "timeout":
-                    ex = _blank(grader, module, "timeout",
-                                f"grading {module} took longer than its share of the autograder's "
-                                f"time ({share:.0f} s): make its functions faster")
+        child = None
+        try:
+            for i, module in enumerate(modules):
+                left = budget - (time.monotonic() - started)
+                share = max(left / (len(modules) - i), min(MIN_SHARE, left))
+                if module in collected.problems:
+                    ex = _blank(grader, module, "error", collected.problems[module])
+                elif share <= 1:
+                    ex = _blank(grader, module, "timeout", "not graded: the autograder ran out of time "
+                                                             "on the exercises before it")
                 else:
-                    print(f"nnla: {module}: {why}", flush=True)
-                    ex = _blank(grader, module, "error",
-                                f"the autograder could not grade {module} ({why}); please tell your instructor")
-            result["exercises"][module] = ex
+                    if child is None:
+                        child = _Child(grader, collected.folder,
+                                       [m for m in modules[i:] if m not in collected.problems])
+                    began = time.monotonic()
+                    ex, why = child.next(module, began + share)
+                    print(f"nnla: graded {module} in {time.monotonic() - began:.1f} s", flush=True)
+                    if why:
+                        child = None  # gone: the next exercise starts a new one
+                    if why == "timeout":
+                        ex = _blank(grader, module, "timeout",
+                                    f"grading {module} took longer than its share of the autograder's "
+                                    f"time ({share:.0f} s): make its functions faster")
+                    elif why:
+                        print(f"nnla: {module}: {why}", flush=True)
+                        ex = _blank(grader, module, "error",
+                                    f"the autograder could not grade {module} ({why}); please tell your instructor")
+                result["exercises"][module] = ex
+            if child is not None:
+                child.finish()
+        finally:
+            if child is not None:
+                child.stop()
     result["score"] = points(sum(e["score"] for e in result["exercises"].values()))
     result["max_score"] = points(sum(e["max_score"] for e in result["exercises"].values()))
     return result
@@ -550,7 +590,7 @@ def _cell(text: str) -> str:
 
 def _says(setup: Setup) -> dict:
     return {(m, c.function, c.name): " ".join(c.says.split())
-            for m, g in setup.graders.items() for c in g.checks[m]}
+            for m, checks in setup.grader.checks.items() for c in checks}
 
 
 def gradescope_results(setup: Setup, result: dict, elapsed: float) -> dict:
@@ -638,12 +678,11 @@ def run(root: Path | None = None) -> dict:
 def prepare(root: Path | None = None) -> None:
     """setup.sh's step: compute every check's examples and reference answers into the cache."""
     setup = load_setup(Path(root) if root is not None else autograder_root())
-    for grader in setup.graders.values():
-        grader.prepare()
-    first = next(iter(setup.graders.values()))
-    print(f"nnla: {len(setup.graders)} exercises ready; learner code isolation: {first.isolation.level}")
-    if first.isolation.warning:
-        print(f"nnla: warning: {first.isolation.warning}")
+    setup.grader.prepare()
+    isolation = setup.grader.isolation
+    print(f"nnla: {len(setup.grader.exercises)} exercises ready; learner code isolation: {isolation.level}")
+    if isolation.warning:
+        print(f"nnla: warning: {isolation.warning}")
 
 
 # --- the command ----------------------------------------------------------------------------------

@@ -42,6 +42,13 @@ class ExerciseResult:
     checks: list[CheckResult] = field(default_factory=list)
     output: str = ""
 
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["score"], data["max_score"] = points(self.score), points(self.max_score)
+        for c in data["checks"]:
+            c["points"], c["max_points"] = points(c["points"]), points(c["max_points"])
+        return data
+
 
 @dataclass
 class SubmissionResult:
@@ -58,10 +65,7 @@ class SubmissionResult:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["score"], data["max_score"] = points(self.score), points(self.max_score)
-        for ex in data["exercises"].values():
-            ex["score"], ex["max_score"] = points(ex["score"]), points(ex["max_score"])
-            for c in ex["checks"]:
-                c["points"], c["max_points"] = points(c["points"]), points(c["max_points"])
+        data["exercises"] = {m: ex.to_dict() for m, ex in self.exercises.items()}
         return data
 
     def to_json(self) -> str:

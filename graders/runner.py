@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import tempfile
 from pathlib import Path
+from typing import Callable, Iterator
 
 from . import cache, feedback, forbidden, testset
 from .checks import Args, Check, Outcome, load_checks
@@ -107,12 +108,14 @@ class Grader:
     def reference(self, module: str, check: Check, example: Args) -> list[Outcome]:
         return testset.reference_outcomes(reference_module(self.course.solutions_dir, module), check.calls(example))
 
-    def prepare(self) -> None:
-        """Load or compute every test set now, decoded (before forking class workers, which
-        then share them)."""
+    def prepare(self, decode: bool = True) -> None:
+        """Load or compute every test set now (before forking grading processes, which then
+        share them). ``decode``: also decode every example, as a class run does once for all of
+        its submissions; one submission decodes only the examples it has to judge."""
         for module in self.checks:
             for tests in self.cases(module).values():
-                tests.decode()
+                if decode:
+                    tests.decode()
 
     # --- one submission ------------------------------------------------------------------------
     def grade(self, path: Path, name: str | None = None, jobs: int = 1) -> SubmissionResult:
@@ -139,23 +142,35 @@ class Grader:
         result.score = sum(e.score for e in result.exercises.values())
         return result
 
+    def grade_in_turn(self, path: Path, modules: list[str]) -> Iterator[tuple[str, ExerciseResult]]:
+        """Grade the exercises ``modules`` of one submission in this order, in one learner
+        process, and give each result as soon as it is known (a caller that stops waiting for
+        one, say at a deadline, loses none of those before it)."""
+        with tempfile.TemporaryDirectory(prefix="nnla-stage-") as tmp:
+            staged = stage(Path(path), [ex.module for ex in self.exercises], Path(tmp) / "submission")
+            todo = iter([self.course.exercise(m) for m in modules])
+            yield from self._in_turn(staged, Path(tmp) / "submission", lambda: next(todo, None))
+
     def _grade_taken(self, staged: Staged, folder: Path, taken) -> dict[str, ExerciseResult]:
         """Grade exercises in course order until none is left; ``taken`` (shared between the
         grading processes, None when alone) counts those already taken."""
-        graded = {}
+        def take() -> Exercise | None:
+            with taken.get_lock():
+                i, taken.value = taken.value, taken.value + 1
+            return self.exercises[i] if i < len(self.exercises) else None
+
+        todo = iter(self.exercises)
+        return dict(self._in_turn(staged, folder, take if taken is not None else lambda: next(todo, None)))
+
+    def _in_turn(self, staged: Staged, folder: Path,
+                 next_exercise: Callable[[], Exercise | None]) -> Iterator[tuple[str, ExerciseResult]]:
+        """(module, result) of each exercise ``next_exercise`` gives, graded in one learner process."""
         with LearnerProcess(folder, self.limits, self.isolation) as proc:
             proc.begin()  # the learner process starts while the first examples load
-            for i in range(len(self.exercises)):
-                if taken is not None:
-                    with taken.get_lock():
-                        i, taken.value = taken.value, taken.value + 1
-                    if i >= len(self.exercises):
-                        break
-                ex = self.exercises[i]
+            while (ex := next_exercise()) is not None:
                 if ex.module in staged.modules:
                     self.cases(ex.module)
-                graded[ex.module] = self._grade_exercise(ex, staged, proc)
-        return graded
+                yield ex.module, self._grade_exercise(ex, staged, proc)
 
     def _blank(self, ex: Exercise, status: str, message: str, reason: str) -> ExerciseResult:
         checks = [CheckResult(c.name, c.function, False, 0, c.points, reason)

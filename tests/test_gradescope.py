@@ -400,6 +400,32 @@ def test_a_slow_submission_is_cut_off_within_the_budget(course, tmp_path):
     assert "longer than its share" in results["output"] or "ran out of time" in results["output"]
 
 
+
+def test_the_exercises_after_one_that_overran_its_share_are_still_graded(course, tmp_path):
+    """The exercises are graded in turn in one child process: the one that overruns its share
+    is stopped with it, and a new child grades those after it, with their full points."""
+    out = tmp_path / "three.zip"
+    gradescope.export(course, out, only=["dot_product", "matmul", "transpose"])
+    ag = Autograder(tmp_path / "ag", out)
+    ag.config(time_budget=2 * gradescope.MIN_SHARE)  # matmul gets MIN_SHARE, transpose what is left
+    ag.prepare()
+    def solved(module: str) -> str:
+        return solution_code((ROOT / "solutions" / f"{module}.py").read_text())
+
+    for module in ("dot_product", "transpose"):
+        (ag.submission / f"{module}.py").write_text(solved(module))
+    # Each call within the time limit, all of them together far beyond the share.
+    (ag.submission / "matmul.py").write_text(
+        solved("matmul") + "\n\nimport time\n_matmul = matmul\n\n\ndef matmul(A, B):\n"
+        f"    time.sleep({course.grading.time_limit / 4})\n    return _matmul(A, B)\n")
+    results, proc = ag.run()
+    passed = {m: {t["status"] for t in results["tests"] if t["tags"][0] == m}
+              for m in ("dot_product", "matmul", "transpose")}
+    assert passed == {"dot_product": {"passed"}, "matmul": {"failed"}, "transpose": {"passed"}}, results["output"]
+    assert "longer than its share" in results["output"]
+    assert results["score"] == points(course.exercise("dot_product").points + course.exercise("transpose").points)
+    assert proc.stdout.count("graded ") == 3
+
 # --- the archive ----------------------------------------------------------------------------------------
 
 def test_the_archive_layout(archive, course, core):
