@@ -48,10 +48,14 @@ import zipfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .manifest import COURSE_FILE, HIDDEN_VISIBILITIES, Course
 from .results import points, write_atomic, write_atomic_bytes
+
+if TYPE_CHECKING:
+    from .runner import Grader
 
 ROOT_ENV = "NNLA_AUTOGRADER_ROOT"
 DEFAULT_ROOT = "/autograder"
@@ -379,7 +383,7 @@ def collect(raw: Path, modules: list[str], work: Path) -> Collected:
 
 # --- grading in a child process, one exercise after another -------------------------------------------
 
-def _blank(grader, module: str, status: str, message: str) -> dict:
+def _blank(grader: Grader, module: str, status: str, message: str) -> dict:
     ex = grader.course.exercise(module)
     checks = [{"name": c.name, "function": c.function, "passed": False, "points": 0,
                "max_points": points(c.points), "message": message} for c in grader.checks[module]]
@@ -392,7 +396,7 @@ class _Child:
     all of them) and sends each result as one line of JSON as soon as it is known. The parent
     gives each exercise its own deadline; one that misses it is the one being graded then."""
 
-    def __init__(self, grader, folder: Path, modules: list[str]):
+    def __init__(self, grader: Grader, folder: Path, modules: list[str]):
         read_fd, write_fd = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
@@ -488,7 +492,7 @@ class Setup:
     root: Path
     config: dict
     course: Course
-    grader: object  # a runner.Grader of the exported exercises
+    grader: Grader  # of the exported exercises
 
 
 def load_setup(root: Path) -> Setup:
