@@ -544,6 +544,9 @@ def grade_submission(setup: Setup, raw: Path, *, started: float | None = None) -
                 if module in collected.problems:
                     ex = _blank(grader, module, "error", collected.problems[module])
                 elif share <= 1:
+                    if child is not None:  # it would go on with exercises nobody waits for
+                        child.stop()
+                        child = None
                     ex = _blank(grader, module, "timeout", "not graded: the autograder ran out of time "
                                                              "on the exercises before it")
                 else:
