@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 STATUSES = ("passed", "partial", "failed", "not_implemented", "missing", "error", "forbidden",
@@ -63,7 +63,7 @@ class SubmissionResult:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        data = asdict(replace(self, exercises={}))  # each exercise converts itself, once
         data["score"], data["max_score"] = points(self.score), points(self.max_score)
         data["exercises"] = {m: ex.to_dict() for m, ex in self.exercises.items()}
         return data
