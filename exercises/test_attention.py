@@ -1,4 +1,4 @@
-"""Self-check for exercise 7 (attention). Run: pytest test_attention.py"""
+"""Self-check for the attention exercise. Run: pytest test_attention.py"""
 
 import numpy as np
 import pytest

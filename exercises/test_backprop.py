@@ -1,4 +1,4 @@
-"""Self-check for exercise 6 (backprop). Run: pytest test_backprop.py"""
+"""Self-check for the backprop exercise. Run: pytest test_backprop.py"""
 
 import numpy as np
 import pytest

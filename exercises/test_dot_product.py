@@ -1,4 +1,4 @@
-"""Self-check for exercise 1 (dot_product). Run: pytest test_dot_product.py"""
+"""Self-check for the dot_product exercise. Run: pytest test_dot_product.py"""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Self-check for exercise 2 (matmul). Run: pytest test_matmul.py"""
+"""Self-check for the matmul exercise. Run: pytest test_matmul.py"""
 
 import numpy as np
 import pytest

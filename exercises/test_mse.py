@@ -1,4 +1,4 @@
-"""Self-check for exercise 5 (mse). Run: pytest test_mse.py"""
+"""Self-check for the mse exercise. Run: pytest test_mse.py"""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Self-check for exercise 4 (relu). Run: pytest test_relu.py"""
+"""Self-check for the relu exercise. Run: pytest test_relu.py"""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Self-check for exercise 3 (transpose). Run: pytest test_transpose.py"""
+"""Self-check for the transpose exercise. Run: pytest test_transpose.py"""
 
 import numpy as np
 import pytest

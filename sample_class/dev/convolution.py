@@ -2,7 +2,7 @@
 
 A convolutional layer slides a small filter over an image. At every position
 it takes the dot product of the filter with the patch of the image under it.
-Written as loops this is six nested ``for``s. The *im2col* trick turns it
+Written as loops this is seven nested ``for``s (six for a single image). The *im2col* trick turns it
 into a single matrix product (the ``matmul`` exercise). Copy every patch into one column
 of a matrix, flatten every filter into one row, and multiply. That is how
 fast libraries have long computed convolutions.

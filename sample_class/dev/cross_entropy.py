@@ -19,8 +19,9 @@ the **one-hot** encoding:
 
 Each row has exactly one 1. A label outside ``0..C-1`` is an error. A
 negative label would silently pick a class from the end in numpy
-(``np.eye(3)[-1]`` is class 2), so check the range yourself. Labels that are
-not whole numbers (like ``1.5``) are an error too.
+(``np.eye(3)[-1]`` is class 2), so check the range yourself. Labels must have
+an integer dtype: a float array is an error, even ``[2.0, 0.0]``, whose
+values happen to be whole numbers.
 
 The loss
 --------
@@ -108,8 +109,9 @@ def one_hot(labels, num_classes):
     - Y: new (N, C) float array with Y[n, labels[n]] = 1.0 and 0.0 elsewhere
 
     Raises:
-    - ValueError: if labels is not 1-D, if a label is not a whole number
-      (e.g. 1.5), or if a label is negative or >= num_classes.
+    - ValueError: if labels is not 1-D, if its dtype is not an integer one
+      (floats are refused, even 2.0), or if a label is negative or
+      >= num_classes.
 
     The input is not modified.
 
@@ -139,8 +141,8 @@ def softmax_cross_entropy(logits, labels):
 
     Raises:
     - ValueError: if logits is not 2-D or has no rows, if labels is not a 1-D
-      array of length N, or if a label is not a whole number or lies outside
-      0..C-1.
+      array of length N, if its dtype is not an integer one, or if a label lies
+      outside 0..C-1.
 
     The inputs are not modified.
 

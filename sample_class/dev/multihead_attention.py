@@ -89,8 +89,9 @@ Common misconceptions
 ---------------------
 * ``X.reshape(N, h, T, d)`` instead of reshape-then-transpose. The shape is
   right, but the heads get the wrong numbers.
-* Splitting with ``reshape(N, T, d, h)``. That hands every d-th feature to a
-  head instead of a block of consecutive features.
+* Splitting with ``reshape(N, T, d, h)``. That hands every h-th feature to a
+  head (features i, i + h, i + 2h, ...) instead of a block of consecutive
+  features.
 * Scaling by ``√Dk`` (the full width) instead of ``√d_k`` (one head's width).
 * Reading the causal mask the wrong way round (True = blocked), or leaving
   out the diagonal. A token may always attend to itself.
