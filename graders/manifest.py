@@ -8,6 +8,7 @@ exports) reads it through :func:`load_course`; nothing else parses the TOML.
 from __future__ import annotations
 
 import ast
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,10 @@ _GRADING_KEYS = {"seed", "examples", "time_limit", "memory_limit_mb", "hidden_vi
 # When learners see each hidden check's result on Gradescope (its visibility values).
 HIDDEN_VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 _EXERCISE_KEYS = {"module", "title", "unit", "functions", "points", "hint", "concept", "forbidden"}
+# Upper bounds that keep every number meaningful (and representable by the sandbox's limits).
+MAX_POINTS = 1_000_000
+MAX_TIME_LIMIT = 3600.0     # seconds per learner call
+MAX_MEMORY_LIMIT_MB = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -102,18 +107,43 @@ def _reject_unknown(table: dict, allowed: set, where: str) -> None:
         raise UsageError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
 
 
-def _parse_grading(table: dict) -> Grading:
+def _shape(value) -> str:
+    """What a TOML value is, in the words of a course.toml author."""
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array of tables" if value and all(isinstance(v, dict) for v in value) else "an array"
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}.get(
+        type(value), f"a {type(value).__name__}")
+
+
+def _is_number(value, low: float, high: float, *, low_inclusive: bool) -> bool:
+    """An int or float (never a bool, nan or inf) within ``low`` .. ``high``."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return (low <= value if low_inclusive else low < value) and value <= high
+
+
+def _parse_grading(table) -> Grading:
+    if not isinstance(table, dict):
+        raise UsageError(f"course.toml: grading must be a [grading] table, not {_shape(table)}"
+                         + (" (write [grading], not [[grading]])" if _shape(table) == "an array of tables" else ""))
     _reject_unknown(table, _GRADING_KEYS, "[grading]")
     g = Grading(**table)
     if not isinstance(g.seed, int) or isinstance(g.seed, bool) or g.seed < 0:
         raise UsageError("[grading]: seed must be a non-negative integer")
     if not isinstance(g.examples, int) or isinstance(g.examples, bool) or not 1 <= g.examples <= 10_000:
         raise UsageError("[grading]: examples must be an integer between 1 and 10000")
-    if not isinstance(g.time_limit, (int, float)) or isinstance(g.time_limit, bool) or g.time_limit <= 0:
-        raise UsageError("[grading]: time_limit must be a positive number of seconds")
-    if not isinstance(g.memory_limit_mb, int) or isinstance(g.memory_limit_mb, bool) or g.memory_limit_mb < 64:
-        raise UsageError("[grading]: memory_limit_mb must be an integer of at least 64")
-    if g.hidden_visibility not in HIDDEN_VISIBILITIES:
+    if not _is_number(g.time_limit, 0, MAX_TIME_LIMIT, low_inclusive=False):
+        raise UsageError(f"[grading]: time_limit must be a positive number of seconds "
+                         f"(at most {MAX_TIME_LIMIT:g})")
+    if (not isinstance(g.memory_limit_mb, int) or isinstance(g.memory_limit_mb, bool)
+            or not 64 <= g.memory_limit_mb <= MAX_MEMORY_LIMIT_MB):
+        raise UsageError(f"[grading]: memory_limit_mb must be an integer of at least 64 "
+                         f"(and at most {MAX_MEMORY_LIMIT_MB})")
+    if not isinstance(g.hidden_visibility, str) or g.hidden_visibility not in HIDDEN_VISIBILITIES:
         raise UsageError(f"[grading]: hidden_visibility must be one of {', '.join(HIDDEN_VISIBILITIES)}")
     return Grading(seed=g.seed, examples=g.examples, time_limit=float(g.time_limit),
                    memory_limit_mb=g.memory_limit_mb, hidden_visibility=g.hidden_visibility)
@@ -122,7 +152,8 @@ def _parse_grading(table: dict) -> Grading:
 def _parse_exercise(table: dict, index: int) -> Exercise:
     where = f"[[exercise]] #{index + 1}"
     if not isinstance(table, dict):
-        raise UsageError(f"{where}: must be a table")
+        raise UsageError(f"{where}: must be a table, not {_shape(table)} "
+                         f"(course.toml: exercise must be an array of [[exercise]] tables)")
     _reject_unknown(table, _EXERCISE_KEYS, where)
     module = _require(table, "module", str, where)
     where = f"[[exercise]] {module!r}"
@@ -134,12 +165,12 @@ def _parse_exercise(table: dict, index: int) -> Exercise:
     if len(set(functions)) != len(functions):
         raise UsageError(f"{where}: a function is listed twice")
     points = _require(table, "points", (int, float), where)
-    if points <= 0:
-        raise UsageError(f"{where}: points must be positive")
+    if not _is_number(points, 0, MAX_POINTS, low_inclusive=False):
+        raise UsageError(f"{where}: points must be positive and finite (at most {MAX_POINTS})")
     forbidden = table.get("forbidden", [])
     if not isinstance(forbidden, list) or not all(isinstance(f, str) and f for f in forbidden):
         raise UsageError(f"{where}: forbidden must be a list of names")
-    for key in ("hint", "concept"):
+    for key in ("hint", "concept", "unit"):
         if not isinstance(table.get(key, ""), str):
             raise UsageError(f"{where}: {key!r} must be a string")
     return Exercise(
@@ -154,21 +185,48 @@ def _parse_exercise(table: dict, index: int) -> Exercise:
     )
 
 
-def defined_functions(path: Path) -> set[str]:
-    """Names of the top-level functions a module defines (read with ast, never imported)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+def defined_functions(path: Path, label: str | None = None) -> set[str]:
+    """Names of the top-level functions a module defines (read with ast, never imported).
+
+    A file that is not UTF-8 Python source is a :class:`UsageError` naming it as ``label``."""
+    label = label or path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise UsageError(f"{label} cannot be read ({err.strerror or err})") from None
+    raw = raw.removeprefix(b"\xef\xbb\xbf")   # a UTF-8 byte order mark, which Python accepts
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise UsageError(f"{label} is not UTF-8 text (an undecodable byte on line {line})") from None
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise UsageError(f"{label} cannot be read as Python (it contains a NUL byte, on line {line})")
+    try:
+        tree = ast.parse(text, filename=str(path))
+    except SyntaxError as err:
+        where = f" on line {err.lineno}" if err.lineno else ""
+        detail = " ".join(str(err.msg or "invalid syntax").split())
+        raise UsageError(f"{label}: syntax error{where} ({detail})") from None
+    except (MemoryError, RecursionError):
+        raise UsageError(f"{label} cannot be read as Python (it is too deeply nested)") from None
+    except ValueError as err:
+        raise UsageError(f"{label} cannot be read as Python ({' '.join(str(err).split())})") from None
     return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
 def _parse_units(raw, exercises: tuple[Exercise, ...]) -> tuple[Unit, ...]:
     """``[[unit]]`` tables in order; every exercise names one (or none are declared at all)."""
     if not isinstance(raw, list):
-        raise UsageError("course.toml: unit must be an array of [[unit]] tables")
+        raise UsageError(f"course.toml: unit must be an array of [[unit]] tables, not {_shape(raw)}"
+                         + (" (write [[unit]], not [unit])" if isinstance(raw, dict) else ""))
     units = []
     for i, table in enumerate(raw):
         where = f"[[unit]] #{i + 1}"
         if not isinstance(table, dict):
-            raise UsageError(f"{where}: must be a table")
+            raise UsageError(f"{where}: must be a table, not {_shape(table)} "
+                             f"(course.toml: unit must be an array of [[unit]] tables)")
         _reject_unknown(table, _UNIT_KEYS, where)
         name = _require(table, "name", str, where)
         if not name.isidentifier():
@@ -197,10 +255,7 @@ def _check_against_solutions(course: Course) -> None:
         path = course.solutions_dir / f"{ex.module}.py"
         if not path.is_file():
             raise UsageError(f"exercise {ex.module!r}: solution file solutions/{ex.module}.py is missing")
-        try:
-            defined = defined_functions(path)
-        except SyntaxError as err:
-            raise UsageError(f"solutions/{ex.module}.py: syntax error on line {err.lineno}") from None
+        defined = defined_functions(path, f"solutions/{ex.module}.py")
         missing = [f for f in ex.functions if f not in defined]
         if missing:
             raise UsageError(f"exercise {ex.module!r}: function {missing[0]!r} is listed in course.toml "
@@ -215,10 +270,16 @@ def parse_course(text: str, root: Path, *, check_solutions: bool = True) -> Cour
         raise UsageError(f"course.toml is not valid TOML: {err}") from None
     _reject_unknown(data, _TOP_KEYS, "course.toml")
     title = _require(data, "title", str, "course.toml")
-    version = str(data.get("version", "0"))
+    version = data.get("version", "0")
+    if not isinstance(version, (str, int, float)) or isinstance(version, bool):
+        raise UsageError(f"course.toml: version must be a string, not {_shape(version)}")
+    version = str(version)
     grading = _parse_grading(data.get("grading", {}))
     raw = data.get("exercise", [])
-    if not isinstance(raw, list) or not raw:
+    if not isinstance(raw, list):
+        raise UsageError(f"course.toml: exercise must be an array of [[exercise]] tables, not {_shape(raw)}"
+                         + (" (write [[exercise]], not [exercise])" if isinstance(raw, dict) else ""))
+    if not raw:
         raise UsageError("course.toml: at least one [[exercise]] table is required")
     exercises = tuple(_parse_exercise(t, i) for i, t in enumerate(raw))
     units = _parse_units(data.get("unit", []), exercises)
