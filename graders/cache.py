@@ -18,7 +18,7 @@ from pathlib import Path
 import hypothesis
 import numpy as np
 
-from .results import write_atomic_bytes
+from .files import write_atomic_bytes
 from .sandbox import wire
 from .testset import TestSet
 

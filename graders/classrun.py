@@ -23,23 +23,35 @@ from typing import Callable
 
 from .errors import UsageError
 from .manifest import Course
-from .results import SubmissionResult, points, write_atomic
+from .files import write_atomic
+from .results import SubmissionResult, points, spreadsheet_cell
 from .runner import Grader
 from .submission import printable, submission_name
 
 GRADEBOOK = "gradebook.csv"
 
 
-def class_submissions(class_dir: Path, out_dir: Path | None = None) -> list[Path]:
-    """The submission folders (and .zip files) of a class, sorted by name."""
+def class_submissions(class_dir: Path, out_dir: Path | None = None,
+                      skipped: list[str] | None = None) -> list[Path]:
+    """The submission folders (and .zip files) of a class, sorted by name. Each other entry
+    but hidden ones is named in ``skipped``, with the reason, for the caller to report."""
     class_dir = Path(class_dir)
     if not class_dir.is_dir():
         raise UsageError(f"{class_dir}: not a folder of submissions")
     out = out_dir.resolve() if out_dir else None
-    subs = [p for p in sorted(class_dir.iterdir())
-            if not p.name.startswith(".") and not p.is_symlink()
-            and (p.is_dir() or (p.is_file() and p.suffix.lower() == ".zip"))
-            and (out is None or p.resolve() != out)]
+    subs = []
+    for p in sorted(class_dir.iterdir()):
+        if p.name.startswith(".") or (out is not None and p.resolve() == out):
+            continue
+        if p.is_symlink():
+            why = "a symbolic link (copy the submission in instead)"
+        elif p.is_dir() or (p.is_file() and p.suffix.lower() == ".zip"):
+            subs.append(p)
+            continue
+        else:
+            why = "not a submission folder or a .zip file"
+        if skipped is not None:
+            skipped.append(f"{printable(p.name)}: {why}")
     if not subs:
         raise UsageError(f"{class_dir}: no submission folders in it")
     names: dict[str, Path] = {}
@@ -78,19 +90,19 @@ def _not_graded(grader: Grader, path: Path, err: Exception) -> SubmissionResult:
     return result
 
 
-def _previous_result(path: Path, grader: Grader) -> str | None:
-    """The JSON of an earlier run for the same course version, seed and exercises, if any."""
+def _previous_result(path: Path, name: str, grader: Grader) -> str | None:
+    """The JSON of an earlier run for the same submission, course version, seed and exercises,
+    if any (a damaged file, with a field missing or of the wrong type, is graded again)."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, ValueError):
+        result = SubmissionResult.from_dict(json.loads(text))
+    except (OSError, ValueError, RecursionError):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("exercises"), dict):
-        return None
-    same = (data.get("course") == grader.course.title
-            and data.get("course_version") == grader.course.version
-            and data.get("seed") == grader.seed
-            and list(data["exercises"]) == [ex.module for ex in grader.exercises])
+    same = (result.submission == name
+            and result.course == grader.course.title
+            and result.course_version == grader.course.version
+            and result.seed == grader.seed
+            and list(result.exercises) == [ex.module for ex in grader.exercises])
     return text if same else None
 
 
@@ -111,7 +123,7 @@ def grade_class(grader: Grader, submissions: list[Path], out_dir: Path, jobs: in
     texts: dict[str, str] = {}
     names = {p: submission_name(p) for p in submissions}
     if resume:
-        kept = {p: _previous_result(out_dir / f"{names[p]}.json", grader) for p in submissions}
+        kept = {p: _previous_result(out_dir / f"{names[p]}.json", names[p], grader) for p in submissions}
         for stale in out_dir.glob(".*.json.*.tmp"):   # half-written by a run that was killed
             stale.unlink(missing_ok=True)
     else:
@@ -131,7 +143,8 @@ def grade_class(grader: Grader, submissions: list[Path], out_dir: Path, jobs: in
             texts[names[path]] = kept[path]
             if on_done:
                 on_done(names[path], json.loads(kept[path]))
-    if jobs <= 1 or len(todo) <= 1:
+    jobs = min(jobs, len(todo))  # more workers than submissions would only cost their start
+    if jobs <= 1:
         for path in todo:
             finish(*_grade_one(path))
     else:
@@ -157,7 +170,7 @@ def gradebook_csv(course: Course, results: list[dict]) -> str:
                      *([f"unit:{u.name}" for u in units] if show_units else []), "total", "max_score"])
     for r in results:
         scores = {ex.module: r["exercises"].get(ex.module, {}).get("score", 0) for ex in exercises}
-        row = [r["submission"], *scores.values()]
+        row = [spreadsheet_cell(r["submission"]), *scores.values()]
         if show_units:
             row += [points(sum(scores[ex.module] for ex in exercises if ex.unit == u.name)) for u in units]
         writer.writerow(row + [r["score"], r["max_score"]])

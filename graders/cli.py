@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .errors import UsageError
+from .files import cannot_write
 from .manifest import Course, find_course_root, load_course
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -90,14 +91,10 @@ def _grade_class(args, course, grader, subs) -> int:
 
     out = Path(args.out)
     report = Path(args.report) if args.report else out / REPORT
-    try:
-        report.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise UsageError(f"cannot write the report to {report}: {err.strerror or err}") from None
     visibility = args.hidden_details or getattr(course.grading, "hidden_details", "full")
     says = {(m, c.function, c.name): c.says for m, checks in grader.checks.items() for c in checks}
     started = time.monotonic()
-    with ClassProgress(len(subs), mode=args.progress) as progress:
+    with ClassProgress(len(subs), mode=args.progress or "auto") as progress:
         def done(name, result):
             write_feedback(course, result, out, visibility=visibility, says=says)
             progress.done(name, result)
@@ -111,7 +108,7 @@ def _grade_class(args, course, grader, subs) -> int:
     try:
         write_report(report, course, results, run=run, feedback_dir=out / FEEDBACK_DIR, says=says)
     except OSError as err:
-        raise UsageError(f"cannot write the report to {report}: {err.strerror or err}") from None
+        raise cannot_write(report, err) from None
     print(f"\nwrote {len(results)} results and {out / 'gradebook.csv'}")
     if args.lms:
         from .lms import write_lms_gradebook
@@ -122,12 +119,49 @@ def _grade_class(args, course, grader, subs) -> int:
     return 0
 
 
+def _check_class_out(args) -> None:
+    """Results go beside the submissions, never into one of them or onto the class folder (a
+    later run would grade them as a learner); the report is a file."""
+    class_dir, out = Path(args.class_dir).resolve(), Path(args.out).resolve()
+    if out == class_dir:
+        raise UsageError(f"--out {args.out} is the class folder: write the results beside the "
+                         f"submissions, not in among them")
+    if class_dir in out.parents:
+        entry = class_dir / out.relative_to(class_dir).parts[0]
+        if entry != out or any(entry.glob("*.py")) or any(entry.glob("*.ipynb")):
+            raise UsageError(f"--out {args.out} is inside the submission {entry.name}: write the "
+                             f"results beside the submissions")
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise UsageError(f"--out {args.out} is a file, not a folder")
+    if args.report and Path(args.report).is_dir():
+        raise UsageError(f"--report {args.report} is a folder: give a file name, such as "
+                         f"{Path(args.report) / 'report.html'}")
+
+
+def _check_only_keeps_results(args, subs) -> None:
+    """An --only run must not replace results that grade more exercises than it does."""
+    import json
+
+    from .submission import submission_name
+
+    for sub in subs:
+        try:
+            graded = json.loads((Path(args.out) / f"{submission_name(sub)}.json").read_text("utf-8"))["exercises"]
+        except (OSError, ValueError, TypeError, KeyError):
+            continue
+        others = sorted(set(graded) - set(args.only)) if isinstance(graded, dict) else []
+        if others:
+            raise UsageError(f"{args.out} holds results for exercises outside --only (such as "
+                             f"{others[0]} in {submission_name(sub)}.json), which this run would "
+                             f"replace: give another --out")
+
+
 def cmd_grade(args) -> int:
     from .sandbox import containment
 
     containment.detect_soon()   # while the grader's modules load
     from .classrun import class_submissions
-    from .results import write_atomic
+    from .files import write_atomic
     from .runner import Grader
 
     course = _course(args)
@@ -137,6 +171,11 @@ def cmd_grade(args) -> int:
         raise UsageError("give either a SUBMISSION or --class DIR, not both")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.class_dir is None:
+        for option, given in (("--out", args.out), ("--report", args.report), ("--resume", args.resume),
+                              ("--hidden-details", args.hidden_details), ("--progress", args.progress)):
+            if given:
+                raise UsageError(f"{option} is for class runs: it needs --class DIR --out OUTDIR")
     if args.jobs is None:
         args.jobs = 1 if args.class_dir is not None else min(2, len(os.sched_getaffinity(0))
                                                             if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
@@ -151,16 +190,22 @@ def cmd_grade(args) -> int:
     if args.class_dir is not None:
         if args.out is None:
             raise UsageError("--class needs --out OUTDIR")
-        subs = class_submissions(Path(args.class_dir), Path(args.out))
+        _check_class_out(args)
+        skipped: list[str] = []
+        subs = class_submissions(Path(args.class_dir), Path(args.out), skipped)
+        for entry in skipped:
+            print(f"warning: not graded: {entry}", file=sys.stderr)
+        if args.only:
+            _check_only_keeps_results(args, subs)
         try:
             Path(args.out).mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise UsageError(f"cannot create {args.out}: {err.strerror or err}") from None
+            raise cannot_write(Path(args.out) / "gradebook.csv", err) from None
     else:
         path = Path(args.submission)
         if not path.exists():
             raise UsageError(f"{path}: no such submission")
-        if not path.is_dir() and path.suffix.lower() != ".zip":
+        if not path.is_dir() and not (path.is_file() and path.suffix.lower() == ".zip"):
             raise UsageError(f"{path}: a submission must be a folder or a .zip file")
     grader = Grader(course, seed=args.seed, only=args.only)
     if grader.isolation.warning:
@@ -173,7 +218,7 @@ def cmd_grade(args) -> int:
         try:
             write_atomic(Path(args.json), result.to_json())
         except OSError as err:
-            raise UsageError(f"cannot write {args.json}: {err.strerror or err}") from None
+            raise cannot_write(args.json, err) from None
     print(_summary(data))
     details = _failures(data)
     if details and args.verbose:
@@ -215,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--lms-column", metavar="NAME", default=None,
                        help="the LMS gradebook's total column (default: the course title); "
                             "exercise columns are 'NAME: <exercise title>'")
-    grade.add_argument("--progress", choices=("auto", "bar", "plain", "none"), default="auto",
+    grade.add_argument("--progress", choices=("auto", "bar", "plain", "none"), default=None,
                        help="class runs: a live bar (on a terminal), one line per submission "
                             "(otherwise), or nothing")
     grade.set_defaults(run=cmd_grade)

@@ -52,7 +52,8 @@ from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .manifest import COURSE_FILE, HIDDEN_VISIBILITIES, Course
-from .results import points, write_atomic, write_atomic_bytes
+from .files import write_atomic, write_file
+from .results import points
 
 if TYPE_CHECKING:
     from .runner import Grader
@@ -244,7 +245,7 @@ def export(course: Course, out: Path, **options) -> dict:
     if out.is_dir():
         raise UsageError(f"{out}: is a folder; give the archive's file name (e.g. autograder.zip)")
     files = export_files(course, **options)
-    write_atomic_bytes(out, archive_bytes(files))
+    write_file(out, archive_bytes(files))   # whole or not at all; UsageError when it cannot be
     return json.loads(files[CONFIG])
 
 

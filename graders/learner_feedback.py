@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .manifest import Course
-from .results import points, write_atomic
+from .files import write_atomic
+from .results import points
 
 VISIBILITY = ("full", "property", "score")
 FEEDBACK_DIR = "feedback"

@@ -23,19 +23,14 @@ from pathlib import Path
 
 from .errors import UsageError
 from .manifest import Course
-from .results import points, write_atomic
+from .files import write_atomic
+from .results import points, spreadsheet_cell as _safe
 
 LMS = ("canvas", "moodle")
 FILES = {"canvas": "gradebook-canvas.csv", "moodle": "gradebook-moodle.csv"}
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 CANVAS_POINTS_ROW = "    Points Possible"   # as Canvas writes it in its own exports
 MOODLE_IDENTITY = ["ID number"]
-
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def check_column(column: str | None) -> None:

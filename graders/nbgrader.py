@@ -30,6 +30,7 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import os
 import re
 import shutil
 import textwrap
@@ -41,7 +42,8 @@ from pathlib import Path
 from .errors import UsageError
 from .manifest import COURSE_FILE, Course, Exercise, load_course
 from .notebooks import HIDDEN_HEADER, PUBLIC_HEADER
-from .results import points, write_atomic
+from .results import points
+from .files import AtomicFiles
 from .sync import BEGIN, END
 
 SCHEMA_VERSION = 3                  # nbgrader's cell metadata schema
@@ -671,13 +673,19 @@ def exported_exercises(course: Course, only: list[str] | None = None) -> dict[st
 
 
 def export(course: Course, outdir: Path, only: list[str] | None = None) -> dict:
-    """Write the nbgrader course directory; returns what was written (paths relative to outdir)."""
+    """Write the nbgrader course directory; returns what was written (paths relative to outdir).
+
+    Every file is computed first and written under a temporary name beside its place, then all are
+    renamed into place: an error (a full disk, an unwritable folder, a folder in a file's place)
+    leaves the folder as it was and is a UsageError naming the path.
+    """
     outdir = Path(outdir)
-    if outdir.exists() and not outdir.is_dir():
+    if os.path.lexists(outdir) and not os.path.isdir(outdir):
         raise UsageError(f"{outdir}: not a folder")
     import nbformat
 
     checks = exported_exercises(course, only)
+    files: dict[Path, str] = {}   # relative to outdir -> text
     written: list[str] = []
     notebooks: dict[str, list[str]] = {}
     for number, ex in enumerate(course.exercises, start=1):
@@ -685,26 +693,31 @@ def export(course: Course, outdir: Path, only: list[str] | None = None) -> dict:
             continue
         nb = exercise_notebook(course, ex, checks[ex.module], number)
         rel = Path("source") / ex.unit / f"{ex.module}.ipynb"
-        write_atomic(outdir / rel, nbformat.writes(nb) + "\n")
+        files[rel] = nbformat.writes(nb) + "\n"
         written.append(str(rel))
         notebooks.setdefault(ex.unit, []).append(ex.module)
-    snapshot = outdir / COURSE_SNAPSHOT
-    write_atomic(snapshot / COURSE_FILE, (course.root / COURSE_FILE).read_text(encoding="utf-8"))
+    files[Path(COURSE_SNAPSHOT) / COURSE_FILE] = (course.root / COURSE_FILE).read_text(encoding="utf-8")
     for ex in course.exercises:
         rel = Path(COURSE_SNAPSHOT) / "solutions" / f"{ex.module}.py"
-        write_atomic(outdir / rel, (course.solutions_dir / f"{ex.module}.py").read_text(encoding="utf-8"))
+        files[rel] = (course.solutions_dir / f"{ex.module}.py").read_text(encoding="utf-8")
     written.append(f"{COURSE_SNAPSHOT}/")
-    config = outdir / CONFIG_FILE
-    kept_config = False
-    try:
-        current = config.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        current = None
-    if current is None or current.startswith(CONFIG_MARKER):
-        write_atomic(config, config_text(course))
-        written.append(CONFIG_FILE)
-    else:
-        kept_config = True
+    with AtomicFiles() as out:   # an error anywhere in the block: nothing is written
+        out.folder(outdir)
+        config = outdir / CONFIG_FILE
+        if os.path.isdir(config):
+            raise UsageError(f"cannot write {config}: it is a folder")
+        try:
+            current = config.read_bytes()
+        except FileNotFoundError:
+            current = None
+        except OSError as err:
+            raise UsageError(f"cannot read {config}: {err.strerror or err}") from None
+        kept_config = current is not None and not current.startswith(CONFIG_MARKER.encode("utf-8"))
+        if not kept_config:
+            files[Path(CONFIG_FILE)] = config_text(course)
+            written.append(CONFIG_FILE)
+        for rel, text in files.items():
+            out.add(outdir / rel, text.encode("utf-8"))
     return {"outdir": str(outdir), "notebooks": notebooks, "written": written, "kept_config": kept_config,
             "course_id": course_id(course)}
 

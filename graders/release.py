@@ -25,14 +25,18 @@ both forms are byte-identical from run to run.
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import stat
+import tempfile
 import tomllib
 import zipfile
 from pathlib import Path
 
 from .errors import UsageError
 from .manifest import Course
-from .results import points, write_atomic_bytes
+from .files import cannot_write, folder_mode, make_folders, remove_folders, write_file
+from .results import points
 from .sync import BEGIN, END, LEARNER_MANIFEST, expected_files, out_of_date
 
 # What a learner installs: the self-check needs pytest; the stubs and tests numpy; hypothesis is
@@ -225,14 +229,60 @@ def bundle_files(course: Course, *, notebooks: bool = False) -> dict[str, bytes]
 
 
 def write_tree(files: dict[str, bytes], outdir: Path) -> None:
+    """Write the bundle at ``outdir`` (a new or an empty folder): all of it, or nothing.
+
+    The bundle is built in a temporary folder on the same filesystem and renamed into place at the
+    end: next to ``outdir`` when ``outdir`` is new; inside it when it is an existing empty folder
+    (a mount point or a link stays one), its entries then renamed into ``outdir`` and taken out
+    again on an error. Any error (a full disk, an unwritable parent, a file where a folder must be)
+    removes what was written and is a UsageError naming ``outdir``. Files and folders get the
+    usual permissions (the umask's), not those of a temporary folder.
+    """
     outdir = Path(outdir)
-    if outdir.exists():
-        if not outdir.is_dir():
-            raise UsageError(f"{outdir}: exists and is not a folder")
-        if any(outdir.iterdir()):
-            raise UsageError(f"{outdir}: exists and is not empty; give a new folder")
-    for rel, data in files.items():
-        write_atomic_bytes(outdir / rel, data)
+    existing = os.path.isdir(outdir)
+    if existing:
+        try:
+            if os.listdir(outdir):
+                raise UsageError(f"{outdir}: exists and is not empty; give a new folder")
+        except OSError as err:
+            raise cannot_write(outdir, err) from None
+    elif os.path.lexists(outdir):
+        raise UsageError(f"{outdir}: exists and is not a folder")
+    made: list[Path] = []
+    tmp: Path | None = None
+    moved: list[Path] = []
+    try:
+        if existing:
+            tmp = Path(tempfile.mkdtemp(dir=outdir, prefix=".nnla-release.", suffix=".tmp"))
+        else:
+            made = make_folders(outdir.parent)
+            tmp = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}.", suffix=".tmp"))
+        for rel, data in files.items():
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "xb") as f:   # a new file: the umask's permissions
+                f.write(data)
+        if existing:
+            for entry in sorted(os.listdir(tmp)):
+                os.rename(tmp / entry, outdir / entry)
+                moved.append(outdir / entry)
+            os.rmdir(tmp)
+        else:
+            os.chmod(tmp, folder_mode())  # mkdtemp's folder is 0o700
+            os.rename(tmp, outdir)
+        tmp = None
+    except BaseException as err:
+        for path in moved:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        remove_folders(made)
+        if isinstance(err, OSError):
+            raise cannot_write(outdir, err) from None
+        raise
 
 
 def zip_bytes(files: dict[str, bytes], top: str) -> bytes:
@@ -256,7 +306,7 @@ def release(course: Course, out: Path, *, as_zip: bool = False, notebooks: bool 
         top = target.stem or "exercises"
         if target.is_dir():
             raise UsageError(f"{target}: is a folder")
-        write_atomic_bytes(target, zip_bytes(files, top))
+        write_file(target, zip_bytes(files, top))   # whole or not at all; UsageError when it cannot be
         return target
     write_tree(files, out)
     return out

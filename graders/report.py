@@ -32,7 +32,8 @@ from urllib.parse import quote
 from . import __version__
 from .learner_feedback import BASE_CSS, STATUS_WORDS, check_descriptions, parse_check_message
 from .manifest import Course
-from .results import STATUSES, points, write_atomic
+from .files import write_atomic
+from .results import STATUSES, points
 
 REPORT = "report.html"
 HARDEST_PLOTTED = 12

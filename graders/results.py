@@ -7,10 +7,8 @@ two runs give byte-identical files.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
+import math
+from dataclasses import asdict, dataclass, field, fields, replace
 
 STATUSES = ("passed", "partial", "failed", "not_implemented", "missing", "error", "forbidden",
             "timeout", "crashed")
@@ -71,6 +69,43 @@ class SubmissionResult:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
+    @classmethod
+    def from_dict(cls, data) -> "SubmissionResult":
+        """Read back what :meth:`to_dict` gave, strictly: ``ValueError`` for a missing, unknown
+        or wrongly typed field (a damaged or hand-broken file)."""
+        values = _fields(data, cls, "result")
+        exercises = _typed(values["exercises"], dict, "exercises")
+        values["exercises"] = {m: _exercise(e, m) for m, e in exercises.items()}
+        values["notes"] = [_typed(n, str, "notes") for n in _typed(values["notes"], list, "notes")]
+        return cls(**values)
+
+
+_PLAIN = {"str": str, "int": int, "float": float, "bool": bool}  # field annotations are text
+
+
+def _typed(value, kind: type, where: str):
+    ok = type(value) in (int, float) and math.isfinite(value) if kind is float else type(value) is kind
+    if not ok:
+        raise ValueError(f"{where}: not {kind.__name__}")
+    return value
+
+
+def _fields(data, klass, where: str) -> dict:
+    """``data`` as ``klass``'s fields: exactly those, the plain ones of their type."""
+    if type(data) is not dict or set(data) != {f.name for f in fields(klass)}:
+        raise ValueError(f"{where}: not a valid {klass.__name__}")
+    return {f.name: _typed(data[f.name], _PLAIN[f.type], f"{where}.{f.name}") if f.type in _PLAIN
+            else data[f.name] for f in fields(klass)}
+
+
+def _exercise(data, where: str) -> ExerciseResult:
+    values = _fields(data, ExerciseResult, where)
+    if values["status"] not in STATUSES:
+        raise ValueError(f"{where}.status: unknown")
+    values["checks"] = [CheckResult(**_fields(c, CheckResult, f"{where}.checks"))
+                        for c in _typed(values["checks"], list, f"{where}.checks")]
+    return ExerciseResult(**values)
+
 
 def exercise_status(checks: list[CheckResult], failure_kinds: set[str]) -> str:
     """The status of an implemented, importable exercise from its checks' outcomes."""
@@ -89,22 +124,7 @@ def exercise_status(checks: list[CheckResult], failure_kinds: set[str]) -> str:
     return "failed"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that readers see the old content or the new, never half of it."""
-    write_atomic_bytes(path, text.encode("utf-8"))
-
-
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+def spreadsheet_cell(text) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (a learner chooses their folder's name)."""
+    text = str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

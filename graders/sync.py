@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from .errors import UsageError
+from .files import AtomicFiles, reason
 from .manifest import Course
 
 BEGIN = "### BEGIN SOLUTION"
@@ -66,7 +67,10 @@ def expected_files(course: Course) -> dict[Path, str]:
     files: dict[Path, str] = {}
     for ex in course.exercises:
         src = course.solutions_dir / f"{ex.module}.py"
-        text = src.read_text(encoding="utf-8")
+        try:
+            text = src.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise UsageError(f"cannot read {src}: {reason(src, err)}") from None
         if BEGIN not in text:
             raise UsageError(f"solutions/{ex.module}.py has no {BEGIN} block")
         files[course.exercises_dir / f"{ex.module}.py"] = stub_source(text, ex.module,
@@ -75,26 +79,27 @@ def expected_files(course: Course) -> dict[Path, str]:
     return files
 
 
+def _current(path: Path) -> str | None:
+    """What ``path`` holds now: None when it is missing or not text; UsageError when it cannot be
+    a file at all (a folder in its place, a file where its folder should be) or cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+    except OSError as err:
+        raise UsageError(f"cannot read {path}: {reason(path, err)}") from None
+
+
 def out_of_date(course: Course) -> list[Path]:
     """Generated files that are missing or differ from what sync would write."""
-    stale = []
-    for path, text in expected_files(course).items():
-        try:
-            current = path.read_text(encoding="utf-8")
-        except (FileNotFoundError, UnicodeDecodeError):
-            current = None
-        if current != text:
-            stale.append(path)
-    return stale
+    return [path for path, text in expected_files(course).items() if _current(path) != text]
 
 
 def sync(course: Course) -> list[Path]:
-    """Write the stubs; returns the files that changed."""
+    """Write the stubs (all of them or, on an error, none); returns the files that changed."""
     changed = out_of_date(course)
     files = expected_files(course)
-    for path in changed:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(files[path], encoding="utf-8")
-        tmp.replace(path)
+    with AtomicFiles() as out:
+        for path in changed:
+            out.add(path, files[path].encode("utf-8"))
     return changed

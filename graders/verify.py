@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import UsageError
 from .manifest import Course
 from .suite import Variant, all_mutants, all_valid, build_submission
 from .sync import out_of_date
@@ -156,6 +157,8 @@ def verify(course: Course, jobs: int = 2) -> tuple[bool, str]:
 def cmd_verify(args) -> int:
     from .cli import _course
 
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     ok, text = verify(_course(args), jobs=args.jobs)
     print(text)
     return 0 if ok else 1

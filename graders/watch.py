@@ -28,6 +28,8 @@ def find_exercises_dir(given: str | None = None) -> Path:
         folder = Path(given)
         if not folder.is_dir():
             raise UsageError(f"{folder}: not a folder")
+        if not any(folder.glob("test_*.py")):
+            raise UsageError(f"{folder}: no exercises to watch in it (no test_*.py files)")
         return folder.resolve()
     here = Path.cwd()
     if (here / "exercises.toml").is_file() or any(here.glob("test_*.py")):
@@ -113,7 +115,7 @@ def watch(folder: Path, *, interval: float = 0.5, clear: bool = True, initial: b
 
 
 def cmd_watch(args) -> int:
-    if not args.interval > 0:
+    if not 0 < args.interval < float("inf"):
         raise UsageError("--interval must be a positive number of seconds")
     folder = find_exercises_dir(args.dir)
     try:

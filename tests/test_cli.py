@@ -40,6 +40,14 @@ def _one_line_error(run):
     (["hint", "nope"], "no exercise named 'nope'"),
     (["frobnicate"], "invalid choice"),
     (["--course", "/nonexistent", "sync"], "not found"),
+    (["grade", "exercises", "--out", "x"], "--out is for class runs"),
+    (["grade", "exercises", "--report", "r.html"], "--report is for class runs"),
+    (["grade", "exercises", "--resume"], "--resume is for class runs"),
+    (["grade", "exercises", "--hidden-details", "score"], "--hidden-details is for class runs"),
+    (["grade", "exercises", "--progress", "plain"], "--progress is for class runs"),
+    (["verify", "--jobs", "0"], "--jobs must be at least 1"),
+    (["watch", "--dir", "exercises", "--interval", "inf"], "--interval must be a positive number"),
+    (["watch", "--dir", "graders"], "no exercises to watch"),
 ])
 def test_bad_input_gives_one_line_and_exit_2(args, says):
     assert says in _one_line_error(nnla(*args))
@@ -95,3 +103,53 @@ def test_bad_json_destination_is_reported_and_nothing_is_half_written(tmp_path):
 def test_python_dash_m_and_console_script_agree():
     run = subprocess.run(["nnla", "hint", "dot_product"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0 and run.stdout == nnla("hint", "dot_product").stdout
+
+
+def test_a_named_pipe_is_not_a_submission(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "alice.zip")  # opening it to read would wait for a writer forever
+    assert "must be a folder or a .zip" in _one_line_error(nnla("grade", str(tmp_path / "alice.zip")))
+
+
+def test_results_never_go_into_the_class_folder(tmp_path):
+    class_dir = tmp_path / "class"
+    (class_dir / "alice").mkdir(parents=True)
+    (class_dir / "alice" / "dot_product.py").write_text("x = 1\n")
+    for out, says in ((class_dir, "is the class folder"), (class_dir / "alice", "is inside the submission alice"),
+                      (class_dir / "alice" / "out", "is inside the submission alice")):
+        assert says in _one_line_error(nnla("grade", "--class", str(class_dir), "--out", str(out)))
+    assert sorted(p.name for p in class_dir.rglob("*")) == ["alice", "dot_product.py"]
+
+
+def test_a_report_path_that_is_a_folder_is_refused_before_grading(tmp_path):
+    (tmp_path / "class" / "alice").mkdir(parents=True)
+    run = nnla("grade", "--class", str(tmp_path / "class"), "--out", str(tmp_path / "out"),
+               "--report", str(tmp_path))
+    assert "is a folder: give a file name" in _one_line_error(run)
+    assert not (tmp_path / "out").exists()
+
+
+def test_class_entries_that_are_not_submissions_are_named(tmp_path):
+    class_dir = tmp_path / "class"
+    (class_dir / "alice").mkdir(parents=True)
+    (class_dir / "bob.tar.gz").write_bytes(b"")
+    (class_dir / "carol").symlink_to(class_dir / "alice")
+    run = nnla("grade", "--class", str(class_dir), "--out", str(tmp_path / "out"), "--only", "dot_product")
+    assert run.returncode == 0, run.stderr
+    assert "not graded: bob.tar.gz: not a submission folder" in run.stderr
+    assert "not graded: carol: a symbolic link" in run.stderr
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == ["alice.json"]
+
+
+def test_an_only_run_does_not_replace_results_of_more_exercises(tmp_path):
+    class_dir, out = tmp_path / "class", tmp_path / "out"
+    suite.build_submission(class_dir / "alice", ROOT)
+    both = ("--only", "dot_product", "--only", "vectors")
+    assert nnla("grade", "--class", str(class_dir), "--out", str(out), *both).returncode == 0
+    kept = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    run = nnla("grade", "--class", str(class_dir), "--out", str(out), "--only", "dot_product")
+    assert "holds results for exercises outside --only (such as vectors" in _one_line_error(run)
+    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == kept
+    # the same selection again, or the whole course, replaces nothing it does not grade
+    assert nnla("grade", "--class", str(class_dir), "--out", str(out), *both).returncode == 0

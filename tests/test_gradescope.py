@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -30,6 +31,7 @@ from graders.sandbox import containment
 from graders.sync import solution_code
 
 from .conftest import ROOT
+from .test_sync import disk_full, one_line_error, with_umask
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -497,3 +499,32 @@ def test_collect_reports_a_module_given_twice_and_keeps_the_rest(tmp_path):
 def test_collect_an_empty_or_missing_upload(tmp_path):
     got = gradescope.collect(tmp_path / "nothing", ["dot_product"], tmp_path / "work")
     assert got.problems == {} and list(got.folder.iterdir()) == [] and "empty" in got.notes[0]
+
+
+# --- bad places, full disks, permissions -------------------------------------------------------------
+
+def test_an_unwritable_archive_is_one_line(tmp_path, capsys):
+    afile = tmp_path / "afile.txt"
+    afile.write_text("a file\n")
+    places = [(afile / "x.zip", f"{afile} is not a folder")]
+    if os.path.isdir("/proc/self"):
+        places.append((Path("/proc/x.zip"), "No such file or directory"))
+    for place, says in places:
+        assert main(["--course", str(ROOT), "export", "gradescope", str(place), "--only", "dot_product"]) == 2
+        line = one_line_error(capsys)
+        assert line.startswith(f"nnla: error: cannot write {place}") and says in line, line
+
+
+def test_a_full_disk_keeps_the_archive_there_was(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "ag.zip"
+    out.write_bytes(b"the archive of last week")
+    disk_full(monkeypatch, os, "fdopen")
+    assert main(["--course", str(ROOT), "export", "gradescope", str(out), "--only", "dot_product"]) == 2
+    assert "No space left on device" in one_line_error(capsys)
+    assert out.read_bytes() == b"the archive of last week" and list(tmp_path.iterdir()) == [out]
+
+
+def test_the_archive_gets_the_umask_permissions(course, tmp_path):
+    out = tmp_path / "ag.zip"
+    with_umask(0o027, lambda: gradescope.export(course, out, only=["dot_product"]))
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640

@@ -23,6 +23,7 @@ import csv
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import time
@@ -42,6 +43,7 @@ from graders.runner import Grader
 from graders.sync import BEGIN, END, solution_code, stub_source
 
 from .conftest import checked_modules
+from .test_sync import disk_full, one_line_error, with_umask
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDTRIP_UNIT = "vectors_and_matrices"   # one whole unit: one assignment, five notebooks
@@ -717,3 +719,42 @@ def test_lesson_markdown_keeps_the_math_readable():
     assert "```text\ny = Σ_i a[i] * b[i]      (n,)\nz = 2 * y\n```" in md
     assert "`code`" in md and "\\$" in md and "&lt;b>" in md
     assert "* a bullet with `x_i`\n  continued" in md
+
+
+# --- bad places, full disks, permissions -------------------------------------------------------------
+
+def test_an_unwritable_export_folder_is_one_line(tmp_path, capsys):
+    afile = tmp_path / "afile.txt"
+    afile.write_text("a file\n")
+    taken = tmp_path / "taken"
+    (taken / "nbgrader_config.py").mkdir(parents=True)   # a folder where the config goes
+    places = [(afile / "x", f"cannot create {afile / 'x'}: {afile} is not a folder"),
+              (taken, f"cannot write {taken / 'nbgrader_config.py'}: it is a folder")]
+    if os.path.isdir("/proc/self"):
+        places.append((Path("/proc/x"), "cannot create /proc/x: No such file or directory"))
+    for place, says in places:
+        assert main(["--course", str(ROOT), "export", "nbgrader", str(place), "--only", "dot_product"]) == 2
+        assert says in one_line_error(capsys)
+    assert [p.name for p in taken.iterdir()] == ["nbgrader_config.py"]   # nothing else written
+
+
+def test_a_full_disk_leaves_the_export_folder_as_it_was(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "nb"
+    disk_full(monkeypatch, os, "fdopen", after=1)
+    assert main(["--course", str(ROOT), "export", "nbgrader", str(out), "--only", "dot_product"]) == 2
+    assert "No space left on device" in one_line_error(capsys)
+    assert list(tmp_path.iterdir()) == []   # not even the folder
+    monkeypatch.undo()
+    assert main(["--course", str(ROOT), "export", "nbgrader", str(out), "--only", "dot_product"]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    disk_full(monkeypatch, os, "fdopen", after=2)
+    assert main(["--course", str(ROOT), "export", "nbgrader", str(out), "--only", "matmul"]) == 2
+    assert "No space left on device" in one_line_error(capsys)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_the_export_gets_the_umask_permissions(tmp_path):
+    out = tmp_path / "nb"
+    with_umask(0o027, lambda: export(load_course(ROOT), out, ["dot_product"]))
+    for path in [out, *out.rglob("*")]:
+        assert stat.S_IMODE(path.stat().st_mode) == (0o750 if path.is_dir() else 0o640), path

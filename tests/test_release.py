@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import sysconfig
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from graders import release as release_module
 from graders.cli import main
 from graders.errors import UsageError
 from graders.manifest import load_course
@@ -24,6 +26,7 @@ from graders.release import bundle_files, release, zip_bytes
 from graders.sync import BEGIN, END, stub_source
 
 from .conftest import ROOT
+from .test_sync import disk_full, one_line_error, with_umask
 
 # --- the leak check ------------------------------------------------------------------------------
 #
@@ -310,3 +313,55 @@ def test_the_command(tmp_path, capsys):
     assert "not empty" in capsys.readouterr().err
     assert main(["--course", str(ROOT), "release", str(tmp_path / "z"), "--zip"]) == 0
     assert zipfile.is_zipfile(tmp_path / "z.zip")
+
+
+# --- bad places, full disks, permissions -------------------------------------------------------------
+
+def _unwritable(tmp_path: Path) -> list[tuple[str, str]]:
+    """Places no release can go, and what the error must say."""
+    afile = tmp_path / "afile.txt"
+    afile.write_text("a file\n")
+    places = [(str(afile / "sub"), f"{afile} is not a folder")]
+    if os.path.isdir("/proc/self"):
+        places.append(("/proc/x", "/proc/x"))
+    return places
+
+
+@pytest.mark.parametrize("as_zip", [False, True])
+def test_an_unwritable_place_is_one_line(tmp_path, capsys, as_zip):
+    for place, says in _unwritable(tmp_path):
+        assert main(["--course", str(ROOT), "release", place, *(["--zip"] if as_zip else [])]) == 2
+        line = one_line_error(capsys)
+        assert line.startswith(f"nnla: error: cannot write {place}") and says in line, line
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_full_disk_leaves_no_half_bundle(tmp_path, capsys, monkeypatch, existing):
+    out = tmp_path / "learners"
+    if existing:
+        out.mkdir()   # an empty folder given: it stays empty
+    disk_full(monkeypatch, release_module, "open", after=3)
+    assert main(["--course", str(ROOT), "release", str(out)]) == 2
+    line = one_line_error(capsys)
+    assert f"cannot write {out}" in line and "No space left on device" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["learners"] if existing else [])
+    assert not existing or list(out.iterdir()) == []
+    monkeypatch.undo()
+    assert main(["--course", str(ROOT), "release", str(out)]) == 0   # nothing in the way
+    assert (out / "exercises" / "conftest.py").is_file()
+
+
+def test_a_full_disk_leaves_no_half_zip(tmp_path, capsys, monkeypatch):
+    disk_full(monkeypatch, os, "fdopen")
+    assert main(["--course", str(ROOT), "release", str(tmp_path / "learners"), "--zip"]) == 2
+    assert "No space left on device" in one_line_error(capsys)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_bundle_and_its_zip_get_the_umask_permissions(course, tmp_path):
+    out = tmp_path / "new" / "learners"
+    with_umask(0o027, lambda: release(course, out))
+    with_umask(0o027, lambda: release(course, tmp_path / "z", as_zip=True))
+    for path in [out, *out.rglob("*")]:
+        assert stat.S_IMODE(path.stat().st_mode) == (0o750 if path.is_dir() else 0o640), path
+    assert stat.S_IMODE((tmp_path / "z.zip").stat().st_mode) == 0o640

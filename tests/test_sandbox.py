@@ -580,6 +580,29 @@ def test_resume_skips_what_is_done_and_regrades_the_rest(tmp_path):
     assert third[0]["notes"] == [] and all(r["seed"] == 1 for r in third)
 
 
+def test_resume_grades_a_damaged_result_again(tmp_path):
+    grader = Grader(load_course(ROOT), examples=3, only=["dot_product"])
+    klass, out = _small_class(tmp_path, 4), tmp_path / "out"
+    subs = sorted(klass.iterdir())
+    first = grade_class(grader, subs, out, jobs=1)
+
+    def damage(name, change):
+        data = json.loads((out / f"{name}.json").read_text())
+        change(data)
+        (out / f"{name}.json").write_text(json.dumps(data))
+
+    damage("s0", lambda d: d.update(score="abc"))
+    damage("s1", lambda d: d["exercises"]["dot_product"].pop("checks"))
+    damage("s2", lambda d: d.update(submission="s3"))            # another learner's file
+    damage("s3", lambda d: d.update(notes=["kept: a valid file"]))
+    seen = []
+    again = grade_class(grader, subs, out, jobs=1, resume=True,
+                        on_done=lambda n, r: seen.append((n, r["notes"])))
+    assert again[:3] == first[:3]                                 # graded again, identically
+    assert again[3]["notes"] == ["kept: a valid file"]
+    assert sorted(seen) == [("s0", []), ("s1", []), ("s2", []), ("s3", ["kept: a valid file"])]
+
+
 def test_a_class_run_killed_at_any_moment_resumes_without_loss_or_duplicates(tmp_path):
     klass, out = _small_class(tmp_path, 6), tmp_path / "out"
     cmd = [sys.executable, "-m", "graders", "grade", "--class", str(klass), "--out", str(out),
