@@ -91,6 +91,10 @@ def _grade_class(args, course, grader, subs) -> int:
 
     out = Path(args.out)
     report = Path(args.report) if args.report else out / REPORT
+    try:
+        report.parent.mkdir(parents=True, exist_ok=True)  # before grading: a bad place fails at once
+    except OSError as err:
+        raise cannot_write(report, err) from None
     visibility = args.hidden_details or getattr(course.grading, "hidden_details", "full")
     says = {(m, c.function, c.name): c.says for m, checks in grader.checks.items() for c in checks}
     started = time.monotonic()

@@ -41,9 +41,9 @@ from pathlib import Path
 
 from .errors import UsageError
 from .manifest import COURSE_FILE, Course, Exercise, load_course
+from .files import AtomicFiles
 from .notebooks import HIDDEN_HEADER, PUBLIC_HEADER
 from .results import points
-from .files import AtomicFiles
 from .sync import BEGIN, END
 
 SCHEMA_VERSION = 3                  # nbgrader's cell metadata schema

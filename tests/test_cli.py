@@ -122,12 +122,14 @@ def test_results_never_go_into_the_class_folder(tmp_path):
     assert sorted(p.name for p in class_dir.rglob("*")) == ["alice", "dot_product.py"]
 
 
-def test_a_report_path_that_is_a_folder_is_refused_before_grading(tmp_path):
+@pytest.mark.parametrize("report, says", [("{tmp}", "is a folder: give a file name"),
+                                          ("/proc/nnla/report.html", "cannot write /proc/nnla/report.html")])
+def test_a_report_path_that_cannot_be_written_is_refused_before_grading(tmp_path, report, says):
     (tmp_path / "class" / "alice").mkdir(parents=True)
     run = nnla("grade", "--class", str(tmp_path / "class"), "--out", str(tmp_path / "out"),
-               "--report", str(tmp_path))
-    assert "is a folder: give a file name" in _one_line_error(run)
-    assert not (tmp_path / "out").exists()
+               "--report", report.format(tmp=tmp_path))
+    assert says in _one_line_error(run)
+    assert not list(tmp_path.glob("out/*.json"))
 
 
 def test_class_entries_that_are_not_submissions_are_named(tmp_path):
