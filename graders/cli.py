@@ -103,8 +103,12 @@ def _grade_class(args, course, grader, subs) -> int:
             write_feedback(course, result, out, visibility=visibility, says=says)
             progress.done(name, result)
 
-        results = grade_class(grader, subs, out, jobs=args.jobs, on_done=done,
-                              resume=getattr(args, "resume", False))
+        try:
+            results = grade_class(grader, subs, out, jobs=args.jobs, on_done=done,
+                                  resume=getattr(args, "resume", False))
+        except OSError as err:  # a full disk, say: every result written before it is whole
+            why = cannot_write(err.filename or out, err)
+            raise UsageError(f"{why} (the results written before are kept: finish with --resume)") from None
     elapsed = time.monotonic() - started  # for the report only: never in the result JSONs
     print_summary(course, results, elapsed=elapsed, troubled=progress.tally.troubled)
     run = RunInfo(elapsed_s=elapsed, jobs=args.jobs, examples=grader.n_examples,

@@ -155,3 +155,29 @@ def test_an_only_run_does_not_replace_results_of_more_exercises(tmp_path):
     assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == kept
     # the same selection again, or the whole course, replaces nothing it does not grade
     assert nnla("grade", "--class", str(class_dir), "--out", str(out), *both).returncode == 0
+
+
+def test_a_full_disk_during_a_class_run_is_one_line_and_keeps_what_was_written(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from graders import classrun, cli
+
+    class_dir, out = tmp_path / "class", tmp_path / "out"
+    for name in ("alice", "bob"):
+        suite.build_submission(class_dir / name, ROOT)
+    real, written = classrun.write_atomic, []
+
+    def second_write_fails(path, text):
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, text)
+        written.append(path.name)
+
+    monkeypatch.setattr(classrun, "write_atomic", second_write_fails)
+    code = cli.main(["--course", str(ROOT), "grade", "--class", str(class_dir), "--out", str(out),
+                     "--only", "dot_product", "--progress", "none"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    line, = [l for l in err.splitlines() if l.startswith("nnla: error:")]
+    assert "No space left on device" in line and "finish with --resume" in line
+    assert json.loads((out / written[0]).read_text())["score"] == 10
