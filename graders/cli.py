@@ -49,9 +49,13 @@ def cmd_sync(args) -> int:
             return 1
         print("exercises/ is in sync with solutions/")
         return 0
-    changed = sync(course)
+    kept: list[Path] = []
+    changed = sync(course, force=args.force, kept=kept)
     for path in changed:
         print(f"wrote {path.relative_to(course.root)}")
+    for path in kept:
+        print(f"warning: kept {path.relative_to(course.root)}: it holds your own code "
+              f"(nnla sync --force replaces it with the new stub)", file=sys.stderr)
     print(f"{len(changed)} file(s) updated" if changed else "exercises/ already up to date")
     return 0
 
@@ -275,6 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = sub.add_parser("sync", help="write exercises/ stubs from solutions/")
     sync.add_argument("--check", action="store_true", help="only check; exit 1 when out of date")
+    sync.add_argument("--force", action="store_true",
+                      help="also replace exercise files that hold code of their own (filled-in stubs)")
     sync.set_defaults(run=cmd_sync)
 
     hint = sub.add_parser("hint", help="print an exercise's hint")

@@ -8,6 +8,7 @@ is the learner's view of the manifest (order, titles, hints) used by the self-ch
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -95,10 +96,37 @@ def out_of_date(course: Course) -> list[Path]:
     return [path for path, text in expected_files(course).items() if _current(path) != text]
 
 
-def sync(course: Course) -> list[Path]:
-    """Write the stubs (all of them or, on an error, none); returns the files that changed."""
-    changed = out_of_date(course)
+def holds_own_code(text: str, functions) -> bool:
+    """Whether an exercise file is more than a stub: some function of ``functions`` lost its
+    ``raise NotImplementedError`` (filled in), is gone, or the file does not parse (half-written)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return True
+    defined = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for name in functions:
+        body = defined.get(name)
+        if body is None or not any(isinstance(n, ast.Raise) and n.exc is not None
+                                   and "NotImplementedError" in ast.unparse(n.exc) for n in ast.walk(body)):
+            return True
+    return False
+
+
+def sync(course: Course, *, force: bool = False, kept: list[Path] | None = None) -> list[Path]:
+    """Write the stubs (all of them or, on an error, none); returns the files that changed.
+
+    An exercise file that holds someone's own code (see :func:`holds_own_code`: a learner working
+    in this folder) is not replaced unless ``force``; it is added to ``kept`` instead."""
     files = expected_files(course)
+    functions = {course.exercises_dir / f"{ex.module}.py": ex.functions for ex in course.exercises}
+    changed = []
+    for path in out_of_date(course):
+        current = _current(path)
+        if not force and path in functions and current is not None and holds_own_code(current, functions[path]):
+            if kept is not None:
+                kept.append(path)
+        else:
+            changed.append(path)
     with AtomicFiles() as out:
         for path in changed:
             out.add(path, files[path].encode("utf-8"))

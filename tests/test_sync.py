@@ -16,7 +16,7 @@ import pytest
 from graders.cli import main
 from graders.errors import UsageError
 from graders.manifest import load_course
-from graders.sync import out_of_date, stub_source, sync
+from graders.sync import holds_own_code, out_of_date, stub_source, sync
 
 from .conftest import ROOT
 
@@ -62,6 +62,34 @@ def test_check_fails_when_a_stub_drifts_and_sync_repairs_it(tmp_path):
     assert run.returncode == 1 and "matmul.py" in run.stdout
     assert sync(course) == [stub]
     assert out_of_date(course) == []
+
+
+@pytest.mark.parametrize("edit, own", [
+    (lambda stub: stub + "\n# a note of mine\n", False),              # still a stub
+    (lambda stub: stub.replace('raise NotImplementedError("matmul: not implemented yet")',
+                               "return A @ B"), True),                  # filled in
+    (lambda stub: stub.replace("def matmul(", "def my_matmul("), True),   # renamed
+    (lambda stub: stub + "\ndef broken(:\n", True),                    # half-written
+])
+def test_a_filled_in_exercise_is_told_from_a_stub(edit, own):
+    stub = (ROOT / "exercises" / "matmul.py").read_text()
+    assert holds_own_code(edit(stub), ["matmul"]) is own
+
+
+def test_sync_keeps_a_filled_in_exercise_unless_forced(tmp_path, capsys):
+    root = course_copy(tmp_path)
+    for module in ("matmul", "relu"):  # the course changes: both stubs are out of date
+        solution = root / "solutions" / f"{module}.py"
+        solution.write_text(solution.read_text().replace('"""', '"""Revised. ', 1))
+    mine = root / "exercises" / "matmul.py"
+    mine.write_text((root / "solutions" / "matmul.py").read_text())  # a learner's finished work
+    kept: list[Path] = []
+    assert sync(load_course(root), kept=kept) == [root / "exercises" / "relu.py"]
+    assert kept == [mine] and "### BEGIN SOLUTION" in mine.read_text()
+    assert main(["--course", str(root), "sync"]) == 0
+    assert "kept exercises/matmul.py: it holds your own code" in capsys.readouterr().err
+    assert main(["--course", str(root), "sync", "--force"]) == 0
+    assert out_of_date(load_course(root)) == []
 
 
 # --- bad places and full disks: one line, exit 2, nothing half-written -------------------------------
