@@ -24,7 +24,7 @@ from pathlib import Path
 from .errors import UsageError
 from .manifest import Course
 from .files import write_atomic
-from .results import points, spreadsheet_cell as _safe
+from .results import points, spreadsheet_cell
 
 LMS = ("canvas", "moodle")
 FILES = {"canvas": "gradebook-canvas.csv", "moodle": "gradebook-moodle.csv"}
@@ -54,13 +54,13 @@ def lms_csv(course: Course, results: list[dict], lms: str, column: str | None = 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n" if lms == "canvas" else "\n")
     if lms == "canvas":
-        writer.writerow(CANVAS_IDENTITY + [_safe(total)] + [_safe(n) for n in names])
+        writer.writerow(CANVAS_IDENTITY + [spreadsheet_cell(total)] + [spreadsheet_cell(n) for n in names])
         writer.writerow([CANVAS_POINTS_ROW, "", "", "", ""]
                         + [points(sum(ex.points for ex in exercises))] + [points(ex.points) for ex in exercises])
     else:
-        writer.writerow(MOODLE_IDENTITY + [_safe(total)] + [_safe(n) for n in names])
+        writer.writerow(MOODLE_IDENTITY + [spreadsheet_cell(total)] + [spreadsheet_cell(n) for n in names])
     for r in sorted(results, key=lambda r: r["submission"]):
-        student = _safe(r["submission"])
+        student = spreadsheet_cell(r["submission"])
         scores = [points(r["exercises"].get(ex.module, {}).get("score", 0)) for ex in exercises]
         total_score = points(r.get("score", sum(scores)))
         if lms == "canvas":

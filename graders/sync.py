@@ -120,8 +120,10 @@ def sync(course: Course, *, force: bool = False, kept: list[Path] | None = None)
     files = expected_files(course)
     functions = {course.exercises_dir / f"{ex.module}.py": ex.functions for ex in course.exercises}
     changed = []
-    for path in out_of_date(course):
+    for path, text in files.items():  # out_of_date's loop, reading each file once
         current = _current(path)
+        if current == text:
+            continue
         if not force and path in functions and current is not None and holds_own_code(current, functions[path]):
             if kept is not None:
                 kept.append(path)
